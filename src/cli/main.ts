@@ -1,0 +1,151 @@
+import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+
+/**
+ * The command layer: parse arguments, lazily load the one command module that
+ * runs, map the outcome to an exit code. Agents call `flotilla heartbeat` and
+ * friends from hooks many times a minute, so nothing heavy is imported here.
+ */
+type Loader = () => Promise<{ run: (...args: any[]) => Promise<number | void> }>;
+
+const socketOption = () =>
+  new Option('--socket <name>', 'private tmux server (tmux -L NAME); default $FLOTILLA_TMUX_SOCKET or your default server');
+
+function action(load: Loader) {
+  return async (...args: unknown[]) => {
+    const mod = await load();
+    const code = await mod.run(...args.slice(0, -1));
+    process.exitCode = typeof code === 'number' ? code : 0;
+  };
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('flotilla')
+    .description('Run a fleet of AI coding agents in colored tmux panes, each in its own git worktree.')
+    .option('-V, --version', 'print the version')
+    .showHelpAfterError('(run "flotilla --help" for usage)')
+    .exitOverride();
+
+  program
+    .command('up')
+    .description('start the mission\'s supervisor, tmux session, worktrees and agents (default ./flotilla.yaml)')
+    .argument('[mission]', 'mission file', 'flotilla.yaml')
+    .addOption(socketOption())
+    .option('--foreground', 'keep the supervisor attached to this terminal')
+    .option('--wait', 'block until every task is done or one failed for good')
+    .option('--timeout <seconds>', 'with --wait: give up after this long', Number)
+    .action(action(() => import('./commands/up.js')));
+
+  program
+    .command('down')
+    .description('stop a mission: supervisor, tmux session, and clean merged worktrees')
+    .argument('[mission]', 'mission name or file')
+    .option('--all', 'stop every running mission')
+    .option('--force', 'also remove worktrees with unmerged or uncommitted work')
+    .addOption(socketOption())
+    .action(action(() => import('./commands/down.js')));
+
+  program
+    .command('ls')
+    .description('list running supervisors')
+    .option('--json', 'machine-readable output')
+    .addOption(socketOption())
+    .action(action(() => import('./commands/ls.js')));
+
+  program
+    .command('status')
+    .description('show a mission\'s orchestrators, panes, heartbeats')
+    .argument('[mission]', 'mission name or file')
+    .option('--json', 'machine-readable output')
+    .addOption(socketOption())
+    .action(action(() => import('./commands/status.js')));
+
+  program
+    .command('attach')
+    .description('attach this terminal to a mission\'s tmux session')
+    .argument('[mission]', 'mission name or file')
+    .addOption(socketOption())
+    .action(action(() => import('./commands/attach.js')));
+
+  for (const verb of ['pause', 'resume'] as const) {
+    program
+      .command(verb)
+      .description(`${verb} a mission's supervisor`)
+      .argument('[mission]', 'mission name or file')
+      .addOption(socketOption())
+      .action(action(async () => ({ run: async (m: string | undefined, o: { socket?: string }) => (await import('./commands/control.js')).run(verb, m, o) })));
+  }
+
+  program
+    .command('validate')
+    .description('check a mission file; errors name file:line:col')
+    .argument('[mission]', 'mission file', 'flotilla.yaml')
+    .option('--json', 'machine-readable output')
+    .action(action(() => import('./commands/validate.js')));
+
+  program
+    .command('schema')
+    .description('print the mission JSON Schema, for editors')
+    .action(action(() => import('./commands/schema.js')));
+
+  program
+    .command('keys')
+    .description('list the keys Flotilla binds in its tmux sessions')
+    .action(action(() => import('./commands/keys.js')));
+
+  program
+    .command('layout')
+    .description('rearrange a running mission\'s panes: tabs, grid or toggle')
+    .argument('<mode>', 'tabs | grid | toggle')
+    .argument('[mission]', 'mission name or file')
+    .option('--session <name>', 'tmux session (used by the key binding)')
+    .addOption(socketOption())
+    .action(action(() => import('./commands/layout.js')));
+
+  program
+    .command('heartbeat')
+    .description('(agent side) record that this pane\'s agent is alive')
+    .option('--state <state>', 'the agent\'s own view of its state')
+    .option('--source <source>', 'what sent it (hook event name)', 'cli')
+    .action(action(() => import('./commands/heartbeat.js')));
+
+  program
+    .command('demo')
+    .description('bring up the demo mission on a throwaway repository with stand-in agents')
+    .option('--dir <dir>', 'where to create the throwaway repository (default: a new temp dir)')
+    .option('--headless', 'do not attach; print how to attach instead')
+    .addOption(socketOption())
+    .action(action(() => import('./commands/demo.js')));
+
+  program
+    .command('sim-agent')
+    .description('the built-in stand-in agent (for demos and tests)')
+    .action(action(() => import('./commands/sim-agent.js')));
+
+  program
+    .command('supervise', { hidden: true })
+    .argument('<mission>', 'mission file')
+    .addOption(socketOption())
+    .action(action(() => import('./commands/supervise.js')));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  if (argv[2] === '--version' || argv[2] === '-V') {
+    process.stdout.write(`${version()}\n`);
+    return;
+  }
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    const { handleError } = await import('./handle-error.js');
+    process.exitCode = handleError(err);
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Expected failures are data: a `reason` plus the facts needed to explain it.
+ * They are rendered to the user in one place (`describeFailure`), so every
+ * message reads the same way and the switch stays exhaustive.
+ */
+export type Failure =
+  | { reason: 'tmux-not-found' }
+  | { reason: 'tmux-failed'; subcommand: string; stderr: string }
+  | { reason: 'git-failed'; subcommand: string; cwd: string; stderr: string }
+  | { reason: 'not-a-git-repo'; dir: string }
+  | { reason: 'unknown-base-branch'; repo: string; base: string }
+  | { reason: 'invalid-mission'; file: string; messages: string[] }
+  | { reason: 'mission-not-found'; file: string }
+  | { reason: 'already-running'; mission: string; pid: number; session: string }
+  | { reason: 'not-running'; mission: string }
+  | { reason: 'ambiguous-mission'; missions: string[] }
+  | { reason: 'supervisor-unreachable'; mission: string; detail: string }
+  | { reason: 'supervisor-failed'; mission: string; log: string; tail: string }
+  | { reason: 'not-in-pane'; command: string }
+  | { reason: 'usage'; message: string };
+
+export class FlotillaError extends Error {
+  constructor(readonly failure: Failure) {
+    super(describeFailure(failure));
+    this.name = 'FlotillaError';
+  }
+}
+
+/** Thrown when the message has already been printed; carries the exit code. */
+export class ReportedError extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+    this.name = 'ReportedError';
+  }
+}
+
+/** A bug in Flotilla itself, never the user's fault. */
+export class InternalError extends Error {
+  override name = 'InternalError';
+}
+
+/** Exit codes: 0 ok, 1 failure, 2 usage or invalid input. */
+export function exitCodeFor(failure: Failure): number {
+  switch (failure.reason) {
+    case 'invalid-mission':
+    case 'mission-not-found':
+    case 'usage':
+    case 'ambiguous-mission':
+    case 'not-in-pane':
+      return 2;
+    default:
+      return 1;
+  }
+}
+
+export function describeFailure(f: Failure): string {
+  switch (f.reason) {
+    case 'tmux-not-found':
+      return 'tmux is not installed or not on PATH. Install it (Debian: apt-get install -y tmux) and try again.';
+    case 'tmux-failed':
+      return `tmux ${f.subcommand} failed: ${f.stderr.trim() || 'no message'}`;
+    case 'git-failed':
+      return `git ${f.subcommand} failed in ${f.cwd}: ${f.stderr.trim() || 'no message'}`;
+    case 'not-a-git-repo':
+      return `${f.dir} is not inside a git repository. Point the mission's "repo:" at a git checkout, or run "git init" there.`;
+    case 'unknown-base-branch':
+      return `base branch "${f.base}" does not exist in ${f.repo}. Create it, or set "base:" in the mission to an existing branch.`;
+    case 'invalid-mission':
+      return f.messages.join('\n');
+    case 'mission-not-found':
+      return `mission file ${f.file} not found. Pass a mission file (flotilla up path/to/mission.yaml) or create ./flotilla.yaml.`;
+    case 'already-running':
+      return `mission "${f.mission}" is already running (supervisor pid ${f.pid}, tmux session ${f.session}). Attach with "flotilla attach ${f.mission}", or stop it first with "flotilla down ${f.mission}".`;
+    case 'not-running':
+      return `mission "${f.mission}" is not running. Start it with "flotilla up".`;
+    case 'ambiguous-mission':
+      return `several missions are running (${f.missions.join(', ')}); name one.`;
+    case 'supervisor-unreachable':
+      return `cannot reach the supervisor of "${f.mission}": ${f.detail}`;
+    case 'supervisor-failed':
+      return `the supervisor of "${f.mission}" stopped during start-up. Its log (${f.log}) ends with:\n${f.tail}`;
+    case 'not-in-pane':
+      return `"flotilla ${f.command}" is meant to run inside a Flotilla pane (FLOTILLA_MISSION and FLOTILLA_ORCHESTRATOR are not set).`;
+    case 'usage':
+      return f.message;
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * All printing goes through here, so colour and JSON handling live in one place.
+ * Human output honours NO_COLOR and non-TTY streams.
+ */
+const useColor = (stream: NodeJS.WriteStream): boolean =>
+  !('NO_COLOR' in process.env) && Boolean(stream.isTTY) && process.env.TERM !== 'dumb';
+
+export function print(text = ''): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+export function printError(text: string): void {
+  const prefix = useColor(process.stderr) ? '\x1b[31mflotilla:\x1b[0m ' : 'flotilla: ';
+  process.stderr.write(`${prefix}${text}\n`);
+}
+
+export function printWarning(text: string): void {
+  const prefix = useColor(process.stderr) ? '\x1b[33mwarning:\x1b[0m ' : 'warning: ';
+  process.stderr.write(`${prefix}${text}\n`);
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Colour a string with a #rrggbb colour when stdout is a colour terminal. */
+export function paint(text: string, hex: string | undefined): string {
+  if (!hex || !useColor(process.stdout)) return text;
+  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+  if (!m) return text;
+  const [r, g, b] = [m[1], m[2], m[3]].map((h) => parseInt(h ?? '0', 16));
+  return `\x1b[38;2;${r};${g};${b}m${text}\x1b[0m`;
+}
+
+export function bold(text: string): string {
+  return useColor(process.stdout) ? `\x1b[1m${text}\x1b[0m` : text;
+}

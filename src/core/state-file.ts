@@ -1,0 +1,62 @@
+import { mkdir, readFile, rename, writeFile, open } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import lockfile from 'proper-lockfile';
+
+/**
+ * JSON files that several processes share. Writes go to a temp file that is
+ * fsynced and renamed over the target, so a crash leaves the old or the new
+ * content, never half of one. Read-modify-write runs under proper-lockfile.
+ */
+export async function readJson<T>(file: string, fallback: T): Promise<T> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return fallback;
+    throw err;
+  }
+}
+
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const handle = await open(tmp, 'w', 0o600);
+  try {
+    await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, file);
+}
+
+/** Run `fn` with an exclusive lock on `file` (which need not exist yet). */
+export async function withLock<R>(file: string, fn: () => Promise<R>): Promise<R> {
+  await mkdir(dirname(file), { recursive: true });
+  // proper-lockfile locks an existing path; lock the directory-local ".lock" target via realpath: false.
+  const release = await lockfile.lock(file, {
+    realpath: false,
+    stale: 10_000,
+    retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true },
+  });
+  try {
+    return await fn();
+  } finally {
+    await release();
+  }
+}
+
+/** Locked read-modify-write of a JSON file. */
+export async function updateJson<T>(file: string, fallback: T, fn: (value: T) => T | Promise<T>): Promise<T> {
+  return withLock(file, async () => {
+    const next = await fn(await readJson(file, fallback));
+    await writeJsonAtomic(file, next);
+    return next;
+  });
+}
+
+export async function writeTextAtomic(file: string, text: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, file);
+}

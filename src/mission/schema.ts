@@ -1,0 +1,153 @@
+import { z } from 'zod';
+
+/**
+ * The mission file's shape. This one zod schema is the single source for
+ * validation, the TypeScript types and the editor JSON Schema (`flotilla schema`).
+ * Cross-field rules (unique names, deps, roles, cycles) live in rules.ts.
+ */
+
+/** Safe both as a git branch component and as a tmux session/window name. */
+export const SAFE_NAME = /^[a-z][a-z0-9_-]{0,39}$/;
+const safeName = (what: string) =>
+  z.string().regex(SAFE_NAME, {
+    message: `${what} must start with a lowercase letter and use only a-z, 0-9, "-" and "_" (at most 40 characters), so it is safe as a git branch and a tmux target`,
+  });
+
+export const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
+
+export const AGENT_KINDS = ['claude', 'codex', 'aider', 'generic', 'sim'] as const;
+
+export const AgentSchema = z
+  .strictObject({
+    kind: z.enum(AGENT_KINDS).describe('Which agent CLI runs in the pane; "sim" is the built-in stand-in agent.'),
+    command: z.string().min(1).optional().describe('Executable to run (defaults per kind: claude, codex, aider; required for generic).'),
+    args: z.array(z.string()).optional().describe('Extra arguments passed to the command, literally.'),
+    env: z.record(z.string(), z.string()).optional().describe('Extra environment variables for the agent.'),
+    model: z.string().optional().describe('Model name passed to agents that accept one.'),
+  })
+  .describe('How an orchestrator runs its agent.');
+
+/** An orchestrator's override: every field optional, kind included. */
+export const AgentOverrideSchema = AgentSchema.partial();
+
+export const OrchestratorSchema = z.strictObject({
+  name: safeName('an orchestrator name').describe('Unique name; also its branch and tmux window name.'),
+  role: safeName('a role name').describe('A role from roles/*.md.'),
+  color: z.string().optional().describe('Pane colour: "#rrggbb" or a palette name (indigo, emerald, amber, rose, ...).'),
+  agent: AgentOverrideSchema.optional().describe('Overrides of the mission\'s agent defaults.'),
+});
+
+export const SIM_FAILURES = ['crash', 'hang', 'test-fail', 'conflict'] as const;
+
+export const SimScriptSchema = z
+  .strictObject({
+    duration_ms: z.number().int().min(0).max(3_600_000).optional(),
+    fail: z.enum(SIM_FAILURES).optional(),
+    file: z.string().min(1).optional().describe('The file the sim agent edits (relative to the worktree).'),
+  })
+  .describe('Script for the built-in "sim" agent: how long it works, which file it edits, how it fails.');
+
+/** "90", 90, "90s", "5m", "1h" → seconds. */
+export const DurationSchema = z
+  .union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?\s*(s|m|h)?$/, { message: 'a duration is a number of seconds or like "90s", "5m", "1h"' })])
+  .transform((v) => {
+    if (typeof v === 'number') return v;
+    const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(v)!;
+    const n = Number(m[1]);
+    return m[2] === 'h' ? n * 3600 : m[2] === 'm' ? n * 60 : n;
+  });
+
+export const TaskSchema = z.strictObject({
+  id: safeName('a task id').describe('Unique id; also the task\'s branch name.'),
+  title: z.string().min(1).describe('One line shown in status and delivered to the agent.'),
+  prompt: z.string().optional().describe('The task\'s instructions, inline.'),
+  prompt_file: z.string().optional().describe('A file with the instructions, relative to the mission file.'),
+  deps: z.array(z.string()).optional().describe('Ids of tasks that must be done first.'),
+  role: safeName('a role name').optional().describe('Role best suited; used by capability dispatch.'),
+  priority: z.number().int().optional().describe('Higher runs first among ready tasks (default 0).'),
+  stream: z.string().optional().describe('The stream this task belongs to.'),
+  timeout: DurationSchema.optional().describe('Give up on an attempt after this long.'),
+  retries: z.number().int().min(0).max(10).optional().describe('Extra attempts after a failure (default 0).'),
+  sim: SimScriptSchema.optional(),
+});
+
+export const STREAM_PHASES = ['foundation', 'parallel', 'integration'] as const;
+
+export const StreamSchema = z.strictObject({
+  name: safeName('a stream name'),
+  phase: z.enum(STREAM_PHASES).describe('foundation streams finish before parallel ones start; integration runs last.'),
+});
+
+export const DISPATCH_STRATEGIES = ['round-robin', 'capability', 'work-stealing'] as const;
+
+export const DispatchSchema = z.strictObject({
+  strategy: z.enum(DISPATCH_STRATEGIES).optional(),
+  max_active: z.number().int().min(1).optional().describe('At most this many agents work at once.'),
+  on_timeout: z.enum(['requeue', 'cancel']).optional().describe('What happens to a task that timed out.'),
+});
+
+export const SetupSchema = z.strictObject({
+  copy: z.array(z.string()).optional().describe('Files copied from the main checkout into each new worktree, e.g. .env.'),
+  run: z.array(z.string()).optional().describe('Shell commands run in each new worktree, in order, e.g. npm ci.'),
+});
+
+export const MergeSchema = z.strictObject({
+  test: z.string().min(1).describe('Command that must pass before a branch lands on the base branch.'),
+});
+
+export const ThemeSchema = z.strictObject({
+  pane_background: z.boolean().optional().describe('Tint each pane\'s background with a subtle shade of its colour.'),
+});
+
+export const MissionSchema = z
+  .strictObject({
+    name: safeName('the mission name').describe('Names the tmux session (flotilla-<name>) and branches.'),
+    description: z.string().optional(),
+    repo: z.string().optional().describe('The git repository, relative to the mission file (default: the repository holding it).'),
+    base: z.string().min(1).optional().describe('Base branch that work starts from and lands on (default main).'),
+    worktrees: z.string().optional().describe('Directory for worktrees, relative to the repo (default .flotilla/worktrees, git-ignored).'),
+    layout: z.string().optional().describe('A layout from layouts/: tabs, grid or main (default grid).'),
+    theme: ThemeSchema.optional(),
+    agent: AgentSchema.optional().describe('Agent defaults for every orchestrator.'),
+    setup: SetupSchema.optional(),
+    orchestrators: z.array(OrchestratorSchema).min(1, { message: 'a mission needs at least one orchestrator' }),
+    streams: z.array(StreamSchema).optional(),
+    tasks: z.array(TaskSchema).optional(),
+    dispatch: DispatchSchema.optional(),
+    merge: MergeSchema.optional(),
+  })
+  .describe('A Flotilla mission: who works, where, and on what.');
+
+export type MissionInput = z.input<typeof MissionSchema>;
+export type MissionDoc = z.output<typeof MissionSchema>;
+export type AgentConfig = z.output<typeof AgentSchema>;
+export type OrchestratorDoc = z.output<typeof OrchestratorSchema>;
+export type TaskDoc = z.output<typeof TaskSchema>;
+
+/**
+ * A mission after loading: defaults filled in, paths absolute, colours and
+ * roles resolved. This is what the rest of Flotilla works with.
+ */
+export interface Mission {
+  name: string;
+  file: string;
+  repo: string;
+  base: string;
+  worktreesDir: string;
+  layout: string;
+  paneBackground: boolean;
+  setup: { copy: string[]; run: string[] };
+  orchestrators: Orchestrator[];
+  streams: { name: string; phase: (typeof STREAM_PHASES)[number] }[];
+  tasks: TaskDoc[];
+  dispatch: { strategy: (typeof DISPATCH_STRATEGIES)[number]; maxActive: number; onTimeout: 'requeue' | 'cancel' };
+  merge: { test?: string };
+}
+
+export interface Orchestrator {
+  name: string;
+  index: number;
+  role: string;
+  color: string;
+  agent: AgentConfig;
+}

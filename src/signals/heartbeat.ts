@@ -1,0 +1,22 @@
+import { writeTextAtomic } from '../core/state-file.js';
+
+/** What an agent side writes to its orchestrator's heartbeat file. */
+export interface Heartbeat {
+  ts: number;
+  pid: number;
+  /** Who wrote it: a hook event name, "cli", "sim". */
+  source: string;
+  /** Optional agent state as the writer sees it (working, idle, waiting-for-human, ...). */
+  state?: string;
+  note?: string;
+}
+
+/**
+ * Write a heartbeat. One small atomic rename: cheap enough for hooks that fire
+ * many times a minute, and the supervisor sees it as one file-system event.
+ */
+export async function writeHeartbeat(file: string, beat: Omit<Heartbeat, 'ts' | 'pid'>): Promise<Heartbeat> {
+  const full: Heartbeat = { ts: Date.now(), pid: process.pid, ...beat };
+  await writeTextAtomic(file, JSON.stringify(full));
+  return full;
+}
