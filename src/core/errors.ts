@@ -9,6 +9,9 @@ export type Failure =
   | { reason: 'git-failed'; subcommand: string; cwd: string; stderr: string }
   | { reason: 'not-a-git-repo'; dir: string }
   | { reason: 'unknown-base-branch'; repo: string; base: string }
+  | { reason: 'git-not-found' }
+  | { reason: 'unknown-ref'; repo: string; ref: string }
+  | { reason: 'worktree-conflict'; path: string; branch: string; detail: string }
   | { reason: 'invalid-mission'; file: string; messages: string[] }
   | { reason: 'mission-not-found'; file: string }
   | { reason: 'already-running'; mission: string; pid: number; session: string }
@@ -65,6 +68,12 @@ export function describeFailure(f: Failure): string {
       return `${f.dir} is not inside a git repository. Point the mission's "repo:" at a git checkout, or run "git init" there.`;
     case 'unknown-base-branch':
       return `base branch "${f.base}" does not exist in ${f.repo}. Create it, or set "base:" in the mission to an existing branch.`;
+    case 'git-not-found':
+      return 'git is not installed or not on PATH. Install it (Debian: apt-get install -y git) and try again.';
+    case 'unknown-ref':
+      return `"${f.ref}" does not name a commit in ${f.repo}.`;
+    case 'worktree-conflict':
+      return `cannot use ${f.path} as the worktree for branch "${f.branch}": ${f.detail}. Remove it with "git worktree remove", or choose another orchestrator name.`;
     case 'invalid-mission':
       return f.messages.join('\n');
     case 'mission-not-found':
