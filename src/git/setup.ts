@@ -1,0 +1,111 @@
+import { constants as osConstants } from 'node:os';
+import { cp, lstat, mkdir, open, type FileHandle } from 'node:fs/promises';
+import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { execa } from 'execa';
+
+export interface SetupOptions {
+  /** The user's main checkout; `copy` paths are relative to it. */
+  repo: string;
+  worktree: string;
+  /** Files or directories to copy when present in the main checkout and absent from the worktree (.env, say). */
+  copy: string[];
+  /** The mission's own shell commands, run in the worktree in order. */
+  run: string[];
+  logFile: string;
+  /** Extra environment for the commands. */
+  env?: Record<string, string>;
+}
+
+export interface SetupResult {
+  ok: boolean;
+  failed?: { step: string; exitCode: number };
+}
+
+const stamp = (): string => new Date().toISOString();
+
+async function exists(path: string): Promise<boolean> {
+  return lstat(path).then(() => true, () => false);
+}
+
+function leavesCheckout(rel: string): boolean {
+  const n = normalize(rel);
+  return isAbsolute(rel) || n === '..' || n.startsWith(`..${sep}`);
+}
+
+/** Returns 0 on success (including a skipped copy), otherwise a failing exit code. */
+async function copyStep(log: FileHandle, opts: SetupOptions, rel: string): Promise<number> {
+  await log.write(`[${stamp()}] copy ${rel}\n`);
+  if (leavesCheckout(rel)) {
+    await log.write(`[${stamp()}] failed: ${rel} is not a path inside the checkout\n`);
+    return 1;
+  }
+  const from = join(opts.repo, rel);
+  const to = join(opts.worktree, rel);
+  if (!(await exists(from))) {
+    await log.write(`[${stamp()}] skipped: ${rel} does not exist in ${opts.repo}\n`);
+    return 0;
+  }
+  if (await exists(to)) {
+    await log.write(`[${stamp()}] skipped: ${rel} is already in the worktree\n`);
+    return 0;
+  }
+  try {
+    await mkdir(dirname(to), { recursive: true });
+    await cp(from, to, { recursive: true, force: false, errorOnExist: false, preserveTimestamps: true });
+  } catch (err) {
+    await log.write(`[${stamp()}] failed: ${(err as Error).message}\n`);
+    return 1;
+  }
+  await log.write(`[${stamp()}] copied\n`);
+  return 0;
+}
+
+async function runStep(log: FileHandle, opts: SetupOptions, command: string): Promise<number> {
+  await log.write(`[${stamp()}] $ ${command}\n`);
+  const started = Date.now();
+  // stdin is closed so a command that prompts fails instead of waiting forever.
+  const target = { file: opts.logFile, append: true } as const;
+  const result = await execa('sh', ['-c', command], {
+    cwd: opts.worktree,
+    env: opts.env,
+    stdin: 'ignore',
+    stdout: target,
+    stderr: target,
+    reject: false,
+  });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  let exitCode = result.exitCode;
+  let how = `exit ${exitCode}`;
+  if (exitCode === undefined && result.signal) {
+    exitCode = 128 + (osConstants.signals[result.signal] ?? 0);
+    how = `killed by ${result.signal}`;
+  } else if (exitCode === undefined) {
+    exitCode = 127;
+    how = `could not start: ${result.shortMessage ?? String(result.cause)}`;
+  }
+  await log.write(`[${stamp()}] ${how} (${seconds}s)\n`);
+  return exitCode;
+}
+
+/**
+ * Prepare a fresh worktree: copy untracked files the agent needs, then run the
+ * mission's setup commands. Stops at the first failing step; everything goes to `logFile`.
+ */
+export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
+  await mkdir(dirname(opts.logFile), { recursive: true });
+  const log = await open(opts.logFile, 'a');
+  try {
+    for (const rel of opts.copy) {
+      const exitCode = await copyStep(log, opts, rel);
+      if (exitCode !== 0) return { ok: false, failed: { step: `copy ${rel}`, exitCode } };
+    }
+    for (const command of opts.run) {
+      const exitCode = await runStep(log, opts, command);
+      if (exitCode !== 0) return { ok: false, failed: { step: command, exitCode } };
+    }
+    await log.write(`[${stamp()}] setup complete\n`);
+    return { ok: true };
+  } finally {
+    await log.close();
+  }
+}

@@ -1,0 +1,224 @@
+import { appendFile, mkdir, readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { FlotillaError } from '../core/errors.js';
+import { Git, headCommit, repoRoot, verifyBranch, verifyCommit } from './git.js';
+import { excludePattern, parseStatus, parseWorktreeList, type WorktreeEntry } from './porcelain.js';
+import { withExclusive, withShared } from './rw-lock.js';
+
+export type { WorktreeEntry } from './porcelain.js';
+
+export interface WorktreeSpec {
+  /** Any directory of the user's checkout. */
+  repo: string;
+  path: string;
+  branch: string;
+  base: string;
+}
+
+export interface WorktreeState {
+  exists: boolean;
+  clean: boolean;
+  dirtyFiles: string[];
+  merged: boolean;
+  aheadBy: number;
+}
+
+export interface RemoveResult {
+  removed: boolean;
+  reason?: 'uncommitted-changes' | 'unmerged-commits';
+  branchDeleted: boolean;
+}
+
+/** Absolute path with symlinks resolved as far as the path exists (/tmp vs /private/tmp, say). */
+async function canonical(path: string): Promise<string> {
+  const abs = resolve(path);
+  try {
+    return await realpath(abs);
+  } catch {
+    const parent = dirname(abs);
+    return parent === abs ? abs : join(await canonical(parent), basename(abs));
+  }
+}
+
+async function gitCommonDir(root: string): Promise<string> {
+  const out = (await new Git(root).run(['rev-parse', '--git-common-dir'])).stdout.trim();
+  return canonical(resolve(root, out));
+}
+
+function isInside(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
+const excludeWrites = new Map<string, Promise<unknown>>();
+
+/**
+ * Hide `worktreesDir` from `git status` of the user's checkout when it lies
+ * inside it. Returns the pattern written (or already present), or undefined
+ * when the directory is outside the checkout.
+ */
+export async function ensureExcluded(repo: string, worktreesDir: string): Promise<string | undefined> {
+  const root = await canonical(await repoRoot(repo));
+  const dir = await canonical(worktreesDir);
+  if (!isInside(root, dir)) return undefined;
+  const pattern = excludePattern(relative(root, dir).split(sep).join('/'));
+  const file = join(await gitCommonDir(root), 'info', 'exclude');
+  // Concurrent callers would both see the line missing and append it twice.
+  const previous = excludeWrites.get(file) ?? Promise.resolve();
+  const write = previous.catch(() => undefined).then(async () => {
+    const existing = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return '';
+      throw err;
+    });
+    if (existing.split(/\r?\n/).includes(pattern)) return;
+    await mkdir(dirname(file), { recursive: true });
+    const lead = existing === '' || existing.endsWith('\n') ? '' : '\n';
+    await appendFile(file, `${lead}# Flotilla agent worktrees\n${pattern}\n`);
+  });
+  excludeWrites.set(file, write);
+  await write;
+  return pattern;
+}
+
+export async function listWorktrees(repo: string): Promise<WorktreeEntry[]> {
+  const res = await new Git(repo).run(['worktree', 'list', '--porcelain', '-z']);
+  return parseWorktreeList(res.stdout);
+}
+
+/** The worktree registered at `path` (compared after resolving symlinks), and whether it is the main checkout. */
+async function findAt(entries: WorktreeEntry[], path: string): Promise<{ entry: WorktreeEntry; main: boolean } | undefined> {
+  for (const [i, entry] of entries.entries()) {
+    if ((await canonical(entry.path)) === path) return { entry, main: i === 0 };
+  }
+  return undefined;
+}
+
+async function isNonEmptyDir(path: string): Promise<boolean> {
+  try {
+    return (await readdir(path)).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+async function isDir(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isDirectory(), () => false);
+}
+
+/**
+ * `git worktree prune` may delete a worktree that a concurrent `worktree add`
+ * has registered but not yet locked, so prune runs alone while adds share.
+ */
+async function pruneIfStale(root: string, lockKey: string): Promise<WorktreeEntry[]> {
+  const entries = await listWorktrees(root);
+  if (!entries.some((e) => e.prunable && !e.locked)) return entries;
+  await withExclusive(lockKey, () => new Git(root).run(['worktree', 'prune']));
+  return listWorktrees(root);
+}
+
+/**
+ * Make sure a worktree for `branch` exists at `path`: adopt an existing one,
+ * check out an existing branch, or create the branch from `base`.
+ */
+export async function ensureWorktree(spec: WorktreeSpec): Promise<{ path: string; branch: string; created: boolean }> {
+  const root = await repoRoot(spec.repo);
+  const lockKey = await gitCommonDir(root);
+  const path = await canonical(spec.path);
+  const { branch } = spec;
+  const conflict = (detail: string) => new FlotillaError({ reason: 'worktree-conflict', path, branch, detail });
+
+  const entries = await pruneIfStale(root, lockKey);
+  const found = await findAt(entries, path);
+  if (found?.main) throw conflict('it is the main checkout of the repository');
+  if (found) {
+    if (found.entry.branch === branch) return { path, branch, created: false };
+    const on = found.entry.branch ? `branch "${found.entry.branch}"` : 'a detached HEAD';
+    throw conflict(`it is already a worktree on ${on}`);
+  }
+  const elsewhere = entries.find((e) => e.branch === branch);
+  if (elsewhere) throw conflict(`the branch is already checked out at ${elsewhere.path}`);
+  if (await isNonEmptyDir(path)) throw conflict('the directory exists and is not a worktree');
+
+  const git = new Git(root);
+  await withShared(lockKey, async () => {
+    if (await verifyBranch(root, branch)) {
+      await git.run(['worktree', 'add', '--', path, branch]);
+      return;
+    }
+    if (!(await verifyCommit(root, spec.base))) {
+      throw new FlotillaError({ reason: 'unknown-base-branch', repo: root, base: spec.base });
+    }
+    // --no-track: an agent branch made from origin/main must not push to main.
+    await git.run(['worktree', 'add', '--no-track', '-b', branch, '--', path, spec.base]);
+  });
+  return { path, branch, created: true };
+}
+
+export async function worktreeState(spec: WorktreeSpec): Promise<WorktreeState> {
+  const root = await repoRoot(spec.repo);
+  if (!(await verifyCommit(root, spec.base))) {
+    throw new FlotillaError({ reason: 'unknown-base-branch', repo: root, base: spec.base });
+  }
+  const path = await canonical(spec.path);
+  const found = await findAt(await listWorktrees(root), path);
+  const exists = found !== undefined && !found.main && !found.entry.prunable && (await isDir(path));
+
+  let dirtyFiles: string[] = [];
+  if (exists) {
+    const status = await new Git(path).run(['status', '--porcelain', '-z', '--untracked-files=all']);
+    dirtyFiles = parseStatus(status.stdout);
+  }
+
+  // The worktree's HEAD counts too: an agent may have detached or switched branches and committed there.
+  const tips = new Set<string>();
+  if (await verifyBranch(root, spec.branch)) tips.add(await headCommit(root, `refs/heads/${spec.branch}`));
+  if (exists && found.entry.head) tips.add(found.entry.head);
+  let aheadBy = 0;
+  if (tips.size > 0) {
+    const baseSha = await headCommit(root, spec.base);
+    const count = await new Git(root).run(['rev-list', '--count', ...tips, `^${baseSha}`, '--']);
+    aheadBy = Number.parseInt(count.stdout.trim(), 10);
+  }
+  // Every tip is an ancestor of base exactly when no commit is reachable from a tip but not from base.
+  return { exists, clean: dirtyFiles.length === 0, dirtyFiles, merged: aheadBy === 0, aheadBy };
+}
+
+/**
+ * Remove an agent's worktree and its branch. Without `force`, uncommitted or
+ * unmerged work is never removed; the result says why.
+ */
+export async function removeWorktree(spec: WorktreeSpec & { force: boolean }): Promise<RemoveResult> {
+  const root = await repoRoot(spec.repo);
+  const lockKey = await gitCommonDir(root);
+  const path = await canonical(spec.path);
+  if (!spec.force) {
+    const state = await worktreeState(spec);
+    if (!state.clean) return { removed: false, reason: 'uncommitted-changes', branchDeleted: false };
+    if (!state.merged) return { removed: false, reason: 'unmerged-commits', branchDeleted: false };
+  }
+
+  const git = new Git(root);
+  const entries = await listWorktrees(root);
+  const found = await findAt(entries, path);
+  if (found?.main) {
+    throw new FlotillaError({ reason: 'worktree-conflict', path, branch: spec.branch, detail: 'it is the main checkout of the repository' });
+  }
+  if (found?.entry.prunable) {
+    await withExclusive(lockKey, () => git.run(['worktree', 'prune']));
+  } else if (found) {
+    // Without force, git re-checks cleanliness itself, closing the gap since worktreeState looked.
+    // A second --force also removes a locked worktree.
+    const force = spec.force ? ['--force', '--force'] : [];
+    await withShared(lockKey, () => git.run(['worktree', 'remove', ...force, '--', path]));
+  }
+
+  let branchDeleted = false;
+  const stillCheckedOut = (await listWorktrees(root)).some((e) => e.branch === spec.branch);
+  if (!stillCheckedOut && (await verifyBranch(root, spec.branch))) {
+    // -D rather than -d: -d compares with the current HEAD of the user's checkout, not with
+    // base, and ancestry of base was verified above (or force was given).
+    await git.run(['branch', '-D', spec.branch]);
+    branchDeleted = true;
+  }
+  return { removed: true, branchDeleted };
+}
