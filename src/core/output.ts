@@ -5,6 +5,14 @@
 const useColor = (stream: NodeJS.WriteStream): boolean =>
   !('NO_COLOR' in process.env) && Boolean(stream.isTTY) && process.env.TERM !== 'dumb';
 
+// A reader that goes away (`flotilla status | head`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 export function print(text = ''): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }

@@ -1,0 +1,17 @@
+import { print } from '../../core/output.js';
+import { tmuxSocket } from '../../core/paths.js';
+
+/** Bring up the demo mission on a throwaway repository with `sim` stand-in agents. */
+export async function run(opts: { dir?: string; headless?: boolean; socket?: string }): Promise<number> {
+  const { makeDemoRepo } = await import('../../demo/demo-repo.js');
+  const { dir, missionFile } = await makeDemoRepo(opts.dir);
+  print(`demo repository: ${dir}`);
+  const socket = tmuxSocket(opts.socket);
+  const { run: up } = await import('./up.js');
+  const code = await up(missionFile, { socket });
+  if (code !== 0) return code;
+  print(`stop it with: flotilla down demo${socket ? ` --socket ${socket}` : ''}   (the throwaway repository stays in ${dir})`);
+  if (opts.headless || !process.stdout.isTTY || !process.stdin.isTTY) return 0;
+  const { run: attach } = await import('./attach.js');
+  return attach('demo', { socket });
+}

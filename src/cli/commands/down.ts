@@ -1,0 +1,34 @@
+import { FlotillaError } from '../../core/errors.js';
+import { bold, print } from '../../core/output.js';
+import { flotillaHome, tmuxSocket } from '../../core/paths.js';
+import { resolveMission } from '../resolve-mission.js';
+
+export async function run(mission: string | undefined, opts: { all?: boolean; force?: boolean; socket?: string }): Promise<number> {
+  const { Registry } = await import('../../supervisor/registry.js');
+  const { teardown } = await import('../../supervisor/teardown.js');
+  const { TmuxServer } = await import('../../tmux/server.js');
+  const home = flotillaHome();
+  const socket = tmuxSocket(opts.socket);
+  let targets: { name: string; socket: string | undefined }[];
+  if (opts.all) {
+    if (mission) throw new FlotillaError({ reason: 'usage', message: 'give a mission or --all, not both' });
+    targets = (await new Registry(home).list()).filter((e) => !socket || e.socket === socket).map((e) => ({ name: e.mission, socket: e.socket ?? undefined }));
+    if (targets.length === 0) print('no missions running');
+  } else {
+    const ref = await resolveMission(mission, opts);
+    targets = [{ name: ref.name, socket: ref.socket }];
+  }
+  let keptAny = false;
+  for (const t of targets) {
+    const r = await teardown({ mission: t.name, socket: t.socket, home, force: Boolean(opts.force), tmux: new TmuxServer(t.socket) });
+    print(bold(`mission ${r.mission} is down`) + ` (supervisor ${r.supervisorStopped ? 'stopped' : 'was not running'}, tmux session ${r.sessionKilled ? 'closed' : 'was not running'})`);
+    for (const w of r.removed) print(`  removed worktree ${w}`);
+    for (const k of r.kept) {
+      keptAny = true;
+      const why = k.why === 'uncommitted-changes' ? 'has uncommitted changes' : 'has commits not merged into the base branch';
+      print(`  kept ${k.worktree} (${k.orchestrator}, branch ${k.branch}): ${why}`);
+    }
+  }
+  if (keptAny) print('Kept worktrees hold work that would be lost. Merge or commit it, or run "flotilla down --force" to delete it anyway.');
+  return 0;
+}

@@ -1,0 +1,41 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { FlotillaError } from '../core/errors.js';
+import { flotillaHome, missionKey, tmuxSocket } from '../core/paths.js';
+import { Registry, type RegistryEntry } from '../supervisor/registry.js';
+
+export interface MissionRef {
+  name: string;
+  socket: string | undefined;
+  home: string;
+}
+
+/**
+ * Which mission a command means: a name, a mission file, ./flotilla.yaml, or
+ * the only one running on this tmux server. Reads just the file's `name:` so
+ * that agent-facing commands stay fast.
+ */
+export async function resolveMission(arg: string | undefined, opts: { socket?: string }): Promise<MissionRef> {
+  const home = flotillaHome();
+  const socket = tmuxSocket(opts.socket);
+  if (arg && !looksLikeFile(arg)) return { name: arg, socket, home };
+  const file = arg ?? (existsSync('flotilla.yaml') ? 'flotilla.yaml' : undefined);
+  if (file) {
+    if (!existsSync(file)) throw new FlotillaError({ reason: 'mission-not-found', file: resolve(file) });
+    const name = /^name:\s*["']?([A-Za-z0-9_-]+)/m.exec(readFileSync(file, 'utf8'))?.[1];
+    if (!name) throw new FlotillaError({ reason: 'invalid-mission', file, messages: [`${file}:1:1: error: no "name:" found; run "flotilla validate ${file}"`] });
+    return { name, socket, home };
+  }
+  const running = (await new Registry(home).list()).filter((e) => (e.socket ?? undefined) === socket);
+  if (running.length === 1) return { name: running[0]!.mission, socket, home };
+  if (running.length === 0) throw new FlotillaError({ reason: 'usage', message: 'no mission given, no ./flotilla.yaml here, and no mission is running on this tmux server.' });
+  throw new FlotillaError({ reason: 'ambiguous-mission', missions: running.map((e) => e.mission) });
+}
+
+export async function runningEntry(ref: MissionRef): Promise<RegistryEntry | undefined> {
+  return new Registry(ref.home).get(missionKey(ref.name, ref.socket));
+}
+
+function looksLikeFile(arg: string): boolean {
+  return arg.endsWith('.yaml') || arg.endsWith('.yml') || arg.includes('/') || existsSync(arg);
+}

@@ -1,0 +1,76 @@
+import { createConnection, createServer, type Server } from 'node:net';
+import { chmod, rm } from 'node:fs/promises';
+
+/**
+ * The supervisor's Unix control socket (mode 0600): one JSON request per
+ * line, one JSON reply per line. Agents' `flotilla` commands and the CLI both
+ * speak it.
+ */
+export type ControlRequest = { cmd: 'status' } | { cmd: 'pause' } | { cmd: 'resume' } | { cmd: 'shutdown' } | { cmd: string; [k: string]: unknown };
+export type ControlReply = { ok: true; data?: unknown } | { ok: false; error: string };
+
+export async function serveControl(path: string, handle: (req: ControlRequest) => Promise<ControlReply>): Promise<Server> {
+  await rm(path, { force: true });
+  const server = createServer((conn) => {
+    let buf = '';
+    conn.setEncoding('utf8');
+    conn.on('data', (chunk: string) => {
+      buf += chunk;
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        void reply(line).then((r) => conn.write(`${JSON.stringify(r)}\n`));
+      }
+    });
+    conn.on('error', () => conn.destroy());
+  });
+  const reply = async (line: string): Promise<ControlReply> => {
+    try {
+      return await handle(JSON.parse(line) as ControlRequest);
+    } catch (err) {
+      return { ok: false, error: err instanceof Error ? err.message : String(err) };
+    }
+  };
+  const oldMask = process.umask(0o177);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(path, () => resolve());
+    });
+  } finally {
+    process.umask(oldMask);
+  }
+  await chmod(path, 0o600);
+  return server;
+}
+
+/** One request, one reply. Rejects when nothing listens or no reply comes within `timeoutMs`. */
+export function requestControl(path: string, req: ControlRequest, timeoutMs = 5000): Promise<ControlReply> {
+  return new Promise((resolve, reject) => {
+    const conn = createConnection(path);
+    let buf = '';
+    const timer = setTimeout(() => {
+      conn.destroy();
+      reject(new Error(`no reply from ${path} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    conn.setEncoding('utf8');
+    conn.on('connect', () => conn.write(`${JSON.stringify(req)}\n`));
+    conn.on('data', (chunk: string) => {
+      buf += chunk;
+      const nl = buf.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      conn.end();
+      try {
+        resolve(JSON.parse(buf.slice(0, nl)) as ControlReply);
+      } catch (err) {
+        reject(err);
+      }
+    });
+    conn.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}

@@ -1,0 +1,62 @@
+import { spawn } from 'node:child_process';
+import { openSync, closeSync, readFileSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { FlotillaError } from '../core/errors.js';
+import { flotillaArgv } from '../core/package-root.js';
+import { missionKey, missionPaths } from '../core/paths.js';
+import { Registry, type RegistryEntry } from './registry.js';
+
+/**
+ * Start the supervisor detached from this terminal (its own session, output
+ * to supervisor.log) and wait until it reports ready in the registry, or
+ * fails, in which case the end of its log is the error.
+ */
+export async function startDetached(opts: { missionFile: string; mission: string; socket: string | undefined; home: string; timeoutMs?: number }): Promise<RegistryEntry> {
+  const paths = missionPaths(opts.home, opts.mission, opts.socket);
+  await mkdir(dirname(paths.log), { recursive: true });
+  const logOffset = sizeOf(paths.log);
+  const fd = openSync(paths.log, 'a');
+  const [node, bin] = flotillaArgv();
+  const child = spawn(node!, [bin!, 'supervise', opts.missionFile, ...(opts.socket ? ['--socket', opts.socket] : [])], {
+    detached: true,
+    stdio: ['ignore', 'ignore', fd],
+    env: { ...process.env, FLOTILLA_HOME: opts.home },
+  });
+  closeSync(fd);
+  let exited: number | null | undefined;
+  child.on('exit', (code) => (exited = code));
+  const registry = new Registry(opts.home);
+  const key = missionKey(opts.mission, opts.socket);
+  const deadline = Date.now() + (opts.timeoutMs ?? 300_000);
+  try {
+    while (Date.now() < deadline) {
+      const entry = await registry.get(key);
+      if (entry && entry.pid === child.pid && entry.state === 'running') return entry;
+      if (exited !== undefined) {
+        throw new FlotillaError({ reason: 'supervisor-failed', mission: opts.mission, log: paths.log, tail: logTail(paths.log, logOffset) });
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new FlotillaError({ reason: 'supervisor-failed', mission: opts.mission, log: paths.log, tail: `${logTail(paths.log, logOffset)}\n(not ready after ${(opts.timeoutMs ?? 300_000) / 1000} s)` });
+  } finally {
+    child.unref();
+  }
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+function logTail(file: string, from: number): string {
+  try {
+    const text = readFileSync(file, 'utf8').slice(from).trim();
+    return text.split('\n').slice(-15).join('\n') || '(empty)';
+  } catch {
+    return '(no log)';
+  }
+}

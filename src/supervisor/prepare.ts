@@ -1,0 +1,90 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { agentLaunch } from '../agents/launch.js';
+import type { AgentEnv } from '../core/agent-env.js';
+import { FlotillaError } from '../core/errors.js';
+import { flotillaArgv } from '../core/package-root.js';
+import type { MissionPaths } from '../core/paths.js';
+import { ensureExcluded, ensureWorktree } from '../git/worktree.js';
+import { repoRoot, verifyBranch } from '../git/git.js';
+import { runSetup } from '../git/setup.js';
+import { loadLayout } from '../layout/catalog.js';
+import { tint } from '../mission/palette.js';
+import type { Mission, Orchestrator } from '../mission/schema.js';
+import { loadRoles } from '../roles/catalog.js';
+import type { FleetSpec, PaneSpec } from '../tmux/fleet.js';
+import { mapLimit } from './map-limit.js';
+import { heartbeatFile } from './heartbeat-watcher.js';
+
+export interface Workspace {
+  orchestrator: Orchestrator;
+  worktree: string;
+  branch: string;
+  created: boolean;
+  setup: 'ok' | 'failed' | 'skipped';
+}
+
+export function branchFor(mission: string, orchestrator: string): string {
+  return `flotilla/${mission}/${orchestrator}`;
+}
+
+/**
+ * One worktree per orchestrator on its own branch from the base, created in
+ * parallel; the mission's setup steps run in each new one, output logged.
+ * Existing worktrees are adopted as they are.
+ */
+export async function prepareWorktrees(mission: Mission, paths: MissionPaths, log: (m: string) => void): Promise<Workspace[]> {
+  const repo = await repoRoot(mission.repo);
+  if (!(await verifyBranch(repo, mission.base))) {
+    throw new FlotillaError({ reason: 'unknown-base-branch', repo, base: mission.base });
+  }
+  await ensureExcluded(repo, mission.worktreesDir);
+  return mapLimit(mission.orchestrators, 4, async (o) => {
+    const branch = branchFor(mission.name, o.name);
+    const wt = await ensureWorktree({ repo, path: join(mission.worktreesDir, o.name), branch, base: mission.base });
+    log(`${o.name}: worktree ${wt.path} on ${branch} (${wt.created ? 'created' : 'adopted'})`);
+    let setup: Workspace['setup'] = 'skipped';
+    if (wt.created && (mission.setup.copy.length > 0 || mission.setup.run.length > 0)) {
+      const logFile = join(paths.setupLogs, `${o.name}.log`);
+      const result = await runSetup({ repo, worktree: wt.path, copy: mission.setup.copy, run: mission.setup.run, logFile });
+      setup = result.ok ? 'ok' : 'failed';
+      log(result.ok ? `${o.name}: setup done (${logFile})` : `${o.name}: setup FAILED at "${result.failed?.step}" (exit ${result.failed?.exitCode}); see ${logFile}`);
+    }
+    return { orchestrator: o, worktree: wt.path, branch, created: wt.created, setup };
+  });
+}
+
+/** What tmux must show: each orchestrator's pane running its agent in its worktree with its FLOTILLA_* environment. */
+export async function fleetSpec(
+  mission: Mission,
+  workspaces: Workspace[],
+  ctx: { paths: MissionPaths; home: string; socket: string | undefined; session: string },
+): Promise<FleetSpec> {
+  const roles = await loadRoles([join(dirname(mission.file), 'roles')]);
+  const panes: PaneSpec[] = [];
+  for (const ws of workspaces) {
+    const o = ws.orchestrator;
+    const rolePromptFile = join(ctx.paths.dir, 'roles', `${o.name}.md`);
+    await mkdir(dirname(rolePromptFile), { recursive: true });
+    await writeFile(rolePromptFile, roles.get(o.role)?.prompt ?? '');
+    const launch = agentLaunch(o.agent, { rolePromptFile });
+    const env: AgentEnv = {
+      FLOTILLA_MISSION: mission.name,
+      FLOTILLA_ORCHESTRATOR: o.name,
+      FLOTILLA_HOME: ctx.home,
+      FLOTILLA_CONTROL_SOCKET: ctx.paths.controlSocket,
+      FLOTILLA_HEARTBEAT_FILE: heartbeatFile(ctx.paths.heartbeats, o.name),
+      FLOTILLA_BIN: flotillaArgv()[1]!,
+      ...(ctx.socket ? { FLOTILLA_TMUX_SOCKET: ctx.socket } : {}),
+    };
+    panes.push({ name: o.name, index: o.index, role: o.role, color: o.color, cwd: ws.worktree, env: { ...launch.env, ...env }, argv: launch.argv });
+  }
+  const backgrounds = mission.paneBackground ? new Map(mission.orchestrators.map((o) => [o.name, tint(o.color, 0.88)])) : undefined;
+  return {
+    session: ctx.session,
+    layout: loadLayout(mission.layout),
+    status: { argv: ['tail', '-n', '+1', '-F', ctx.paths.log], cwd: mission.repo },
+    panes,
+    backgrounds,
+  };
+}

@@ -1,0 +1,92 @@
+import type { Mission, Orchestrator } from '../mission/schema.js';
+import type { Heartbeat } from '../signals/heartbeat.js';
+import type { PaneState } from './orchestrator-state.js';
+import { STALE_HEARTBEAT_S } from './orchestrator-state.js';
+import type { RegistryEntry } from './registry.js';
+
+export interface OrchestratorRuntime {
+  orchestrator: Orchestrator;
+  worktree: string;
+  branch: string;
+  setup: 'ok' | 'failed' | 'skipped';
+  pane: string | undefined;
+  state: PaneState;
+  dead?: boolean;
+  labelled?: boolean;
+  exitStatus: number | undefined;
+  exitSignal?: number | undefined;
+  heartbeat: Heartbeat | undefined;
+  /** When this supervisor first saw the pane: the clock for "no heartbeat yet". */
+  seenAt: number;
+}
+
+/** `flotilla status --json`: the shape scripts rely on. */
+export interface MissionStatus {
+  mission: string;
+  session: string;
+  socket: string | null;
+  repo: string;
+  base: string;
+  layout: string;
+  paused: boolean;
+  supervisor: { pid: number; alive: boolean; started_at: string; uptime_s: number };
+  orchestrators: {
+    name: string;
+    color: string;
+    role: string;
+    agent: string;
+    pane: string | null;
+    worktree: string;
+    branch: string;
+    state: string;
+    exit_status: number | null;
+    exit_signal: number | null;
+    setup: string;
+    heartbeat_age_s: number | null;
+    heartbeat_stale: boolean;
+  }[];
+}
+
+export function buildStatus(input: {
+  mission: Mission;
+  entry: RegistryEntry;
+  alive: boolean;
+  paused: boolean;
+  runtime: OrchestratorRuntime[];
+  now: number;
+}): MissionStatus {
+  const { mission, entry, now } = input;
+  return {
+    mission: mission.name,
+    session: entry.session,
+    socket: entry.socket,
+    repo: mission.repo,
+    base: mission.base,
+    layout: mission.layout,
+    paused: input.paused,
+    supervisor: {
+      pid: entry.pid,
+      alive: input.alive,
+      started_at: new Date(entry.startedAt).toISOString(),
+      uptime_s: Math.round((now - entry.startedAt) / 1000),
+    },
+    orchestrators: input.runtime.map((rt) => {
+      const age = rt.heartbeat ? Math.max(0, (now - rt.heartbeat.ts) / 1000) : null;
+      return {
+        name: rt.orchestrator.name,
+        color: rt.orchestrator.color,
+        role: rt.orchestrator.role,
+        agent: rt.orchestrator.agent.kind,
+        pane: rt.pane ?? null,
+        worktree: rt.worktree,
+        branch: rt.branch,
+        state: rt.state,
+        exit_status: rt.exitStatus ?? null,
+        exit_signal: rt.exitSignal ?? null,
+        setup: rt.setup,
+        heartbeat_age_s: age === null ? null : Math.round(age * 10) / 10,
+        heartbeat_stale: age === null || age > STALE_HEARTBEAT_S,
+      };
+    }),
+  };
+}

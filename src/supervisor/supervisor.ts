@@ -1,0 +1,225 @@
+import type { Server } from 'node:net';
+import { rm } from 'node:fs/promises';
+import { FlotillaError } from '../core/errors.js';
+import { flotillaArgv } from '../core/package-root.js';
+import { missionKey, missionPaths, sessionName, type MissionPaths } from '../core/paths.js';
+import { writeJsonAtomic } from '../core/state-file.js';
+import { loadMissionOrThrow } from '../mission/load.js';
+import type { Mission } from '../mission/schema.js';
+import type { Heartbeat } from '../signals/heartbeat.js';
+import { stateCommand } from '../tmux/decorate.js';
+import { bringUp, listPanes, type Fleet } from '../tmux/fleet.js';
+import { installKeys } from '../tmux/keys.js';
+import { TmuxServer } from '../tmux/server.js';
+import { serveControl, type ControlReply, type ControlRequest } from './control-protocol.js';
+import { HeartbeatWatcher } from './heartbeat-watcher.js';
+import { Logger } from './logger.js';
+import { derivePaneState, stateLabel, type PaneState } from './orchestrator-state.js';
+import { fleetSpec, prepareWorktrees, type Workspace } from './prepare.js';
+import { Registry, type RegistryEntry } from './registry.js';
+import { buildStatus, type MissionStatus, type OrchestratorRuntime } from './status.js';
+
+export interface SupervisorOptions {
+  missionFile: string;
+  socket: string | undefined;
+  home: string;
+  foreground: boolean;
+}
+
+/** How often pane liveness is read (one tmux call for all panes) and the registry heartbeat written. */
+const PANE_POLL_MS = 500;
+const REGISTRY_BEAT_MS = 5_000;
+
+/**
+ * The long-running process behind a mission. It claims the mission in the
+ * registry, prepares worktrees, builds (or adopts) the tmux session, then
+ * watches panes and heartbeats and answers its control socket until told to
+ * shut down. It can be SIGKILLed at any time: a new one adopts what is there.
+ */
+export class Supervisor {
+  private readonly runtime = new Map<string, OrchestratorRuntime>();
+  private paused = false;
+  private timers: NodeJS.Timeout[] = [];
+  private control: Server | undefined;
+  private heartbeats: HeartbeatWatcher | undefined;
+  private stopped: (() => void) | undefined;
+  private readonly startedAt = Date.now();
+
+  private constructor(
+    private readonly mission: Mission,
+    private readonly opts: SupervisorOptions,
+    private readonly paths: MissionPaths,
+    private readonly logger: Logger,
+    private readonly registry: Registry,
+    private readonly entry: RegistryEntry,
+    private readonly tmux: TmuxServer,
+  ) {}
+
+  static async start(opts: SupervisorOptions): Promise<Supervisor> {
+    const mission = await loadMissionOrThrow(opts.missionFile);
+    const paths = missionPaths(opts.home, mission.name, opts.socket);
+    const logger = new Logger(paths.log, opts.foreground);
+    const registry = new Registry(opts.home);
+    const now = Date.now();
+    const entry: RegistryEntry = {
+      key: missionKey(mission.name, opts.socket),
+      mission: mission.name,
+      pid: process.pid,
+      repo: mission.repo,
+      missionFile: mission.file,
+      socket: opts.socket ?? null,
+      session: sessionName(mission.name),
+      controlSocket: paths.controlSocket,
+      stateDir: paths.dir,
+      startedAt: now,
+      heartbeatAt: now,
+      state: 'starting',
+    };
+    const holder = await registry.claim(entry);
+    if (holder) throw new FlotillaError({ reason: 'already-running', mission: mission.name, pid: holder.pid, session: holder.session });
+    const sup = new Supervisor(mission, opts, paths, logger, registry, entry, new TmuxServer(opts.socket));
+    try {
+      await sup.bringUp();
+    } catch (err) {
+      logger.log(`start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+      await sup.stop();
+      throw err;
+    }
+    return sup;
+  }
+
+  /** Resolves when the supervisor has shut down. */
+  done(): Promise<void> {
+    return new Promise((resolve) => (this.stopped = resolve));
+  }
+
+  private async bringUp(): Promise<void> {
+    const { mission, logger } = this;
+    logger.log(`supervisor ${process.pid} starting mission "${mission.name}" (${mission.file})`);
+    const workspaces = await prepareWorktrees(mission, this.paths, (m) => logger.log(m));
+    const spec = await fleetSpec(mission, workspaces, { paths: this.paths, home: this.opts.home, socket: this.opts.socket, session: this.entry.session });
+    const fleet = await bringUp(this.tmux, spec);
+    await installKeys(this.tmux, [...flotillaArgv(), 'layout', ...(this.opts.socket ? ['--socket', this.opts.socket] : [])]);
+    logger.log(`${fleet.created ? 'created' : 'adopted'} tmux session ${this.entry.session} with ${fleet.panes.size} agent panes`);
+    this.track(workspaces, fleet);
+
+    this.heartbeats = new HeartbeatWatcher(this.paths.heartbeats, (name, beat) => this.onHeartbeat(name, beat));
+    await this.heartbeats.start();
+    this.control = await serveControl(this.paths.controlSocket, (req) => this.handle(req));
+    await this.refreshPanes();
+    this.timers.push(setInterval(() => void this.refreshPanes().catch((e) => logger.log(`pane poll failed: ${e}`)), PANE_POLL_MS));
+    this.timers.push(setInterval(() => void this.beat(), REGISTRY_BEAT_MS));
+    await this.registry.update(this.entry.key, process.pid, { state: 'running', heartbeatAt: Date.now() });
+    logger.log(`ready: attach with "tmux ${this.tmux.prefix.join(' ')}${this.tmux.prefix.length ? ' ' : ''}attach -t ${this.entry.session}"`);
+  }
+
+  private track(workspaces: Workspace[], fleet: Fleet): void {
+    for (const ws of workspaces) {
+      const o = ws.orchestrator;
+      this.runtime.set(o.name, {
+        orchestrator: o,
+        worktree: ws.worktree,
+        branch: ws.branch,
+        setup: ws.setup,
+        pane: fleet.panes.get(o.name),
+        state: 'starting',
+        exitStatus: undefined,
+        heartbeat: undefined,
+        seenAt: Date.now(),
+      });
+    }
+  }
+
+  private onHeartbeat(name: string, beat: Heartbeat): void {
+    const rt = this.runtime.get(name);
+    if (!rt) return;
+    rt.heartbeat = beat;
+    void this.applyStates();
+  }
+
+  /** One tmux call reads every pane; deaths are noticed within PANE_POLL_MS. */
+  private async refreshPanes(): Promise<void> {
+    const panes = await listPanes(this.tmux, this.entry.session);
+    for (const rt of this.runtime.values()) {
+      const pane = panes.find((p) => p.paneId === rt.pane) ?? panes.find((p) => p.orchestrator === rt.orchestrator.name);
+      if (!pane) {
+        rt.pane = undefined;
+        rt.dead = true;
+        continue;
+      }
+      if (pane.paneId !== rt.pane) rt.pane = pane.paneId;
+      rt.dead = pane.dead;
+      rt.exitStatus = pane.dead ? pane.deadStatus : undefined;
+      rt.exitSignal = pane.dead ? pane.deadSignal : undefined;
+    }
+    await this.applyStates();
+  }
+
+  private async applyStates(): Promise<void> {
+    const now = Date.now();
+    const commands: string[][] = [];
+    for (const rt of this.runtime.values()) {
+      const next: PaneState = derivePaneState({ dead: Boolean(rt.dead), heartbeat: rt.heartbeat, nowMs: now, startedAtMs: rt.seenAt });
+      if (next === rt.state && rt.labelled) continue;
+      if (next !== rt.state) {
+        const detail = next === 'dead' ? ` (pane ${rt.pane ?? 'gone'}, ${rt.exitSignal ? `killed by signal ${rt.exitSignal}` : `exit status ${rt.exitStatus ?? 'unknown'}`})` : '';
+        this.logger.log(`${rt.orchestrator.name}: ${rt.state} -> ${next}${detail}`);
+      }
+      rt.state = next;
+      rt.labelled = true;
+      if (rt.pane) commands.push(stateCommand(rt.pane, stateLabel(next, rt.exitStatus, rt.exitSignal)));
+    }
+    if (commands.length > 0) {
+      await this.tmux.chain(commands).catch((e) => this.logger.log(`could not update pane titles: ${e}`));
+      await this.persist();
+    }
+  }
+
+  private async beat(): Promise<void> {
+    await this.registry
+      .update(this.entry.key, process.pid, { heartbeatAt: Date.now(), state: this.paused ? 'paused' : 'running' })
+      .catch((e) => this.logger.log(`registry heartbeat failed: ${e}`));
+  }
+
+  status(): MissionStatus {
+    return buildStatus({ mission: this.mission, entry: this.entry, alive: true, paused: this.paused, runtime: [...this.runtime.values()], now: Date.now() });
+  }
+
+  private async persist(): Promise<void> {
+    await writeJsonAtomic(this.paths.state, this.status());
+  }
+
+  private async handle(req: ControlRequest): Promise<ControlReply> {
+    switch (req.cmd) {
+      case 'status':
+        return { ok: true, data: this.status() };
+      case 'pause':
+      case 'resume':
+        this.paused = req.cmd === 'pause';
+        this.logger.log(`${this.paused ? 'paused' : 'resumed'} by request`);
+        await this.beat();
+        return { ok: true, data: { paused: this.paused } };
+      case 'shutdown':
+        setImmediate(() => void this.stop());
+        return { ok: true, data: { stopping: true } };
+      default:
+        return { ok: false, error: `unknown command "${req.cmd}"` };
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.heartbeats?.stop();
+    if (this.control) {
+      await new Promise<void>((resolve) => this.control!.close(() => resolve()));
+      this.control = undefined;
+    }
+    await rm(this.paths.controlSocket, { force: true });
+    if (this.runtime.size > 0) await this.persist().catch(() => undefined);
+    await this.registry.remove(this.entry.key, process.pid);
+    this.logger.log(`supervisor ${process.pid} stopped`);
+    await this.logger.close();
+    this.stopped?.();
+  }
+}

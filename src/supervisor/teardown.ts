@@ -1,0 +1,59 @@
+import { rm } from 'node:fs/promises';
+import { missionPaths, sessionName } from '../core/paths.js';
+import { readJson } from '../core/state-file.js';
+import { removeWorktree } from '../git/worktree.js';
+import type { TmuxServer } from '../tmux/server.js';
+import { requestControl } from './control-protocol.js';
+import { pidAlive, Registry } from './registry.js';
+import type { MissionStatus } from './status.js';
+
+export interface TeardownReport {
+  mission: string;
+  supervisorStopped: boolean;
+  sessionKilled: boolean;
+  removed: string[];
+  kept: { orchestrator: string; worktree: string; branch: string; why: string }[];
+}
+
+/**
+ * `flotilla down`: stop the supervisor, close the tmux session, and remove
+ * worktrees whose work is merged and committed. Unmerged or uncommitted work
+ * is kept (and reported) unless forced.
+ */
+export async function teardown(opts: { mission: string; socket: string | undefined; home: string; force: boolean; tmux: TmuxServer }): Promise<TeardownReport> {
+  const registry = new Registry(opts.home);
+  const paths = missionPaths(opts.home, opts.mission, opts.socket);
+  const entry = (await registry.list()).find((e) => e.mission === opts.mission && (e.socket ?? undefined) === opts.socket);
+  let supervisorStopped = false;
+  if (entry) {
+    await requestControl(entry.controlSocket, { cmd: 'shutdown' }, 2000).catch(() => undefined);
+    supervisorStopped = await waitGone(entry.pid, 5000);
+    if (!supervisorStopped) {
+      process.kill(entry.pid, 'SIGKILL');
+      supervisorStopped = await waitGone(entry.pid, 2000);
+      await registry.remove(entry.key, entry.pid);
+    }
+  }
+  const session = sessionName(opts.mission);
+  const sessionKilled = await opts.tmux.hasSession(session);
+  if (sessionKilled) await opts.tmux.killSession(session);
+
+  const saved = await readJson<MissionStatus | undefined>(paths.state, undefined);
+  const report: TeardownReport = { mission: opts.mission, supervisorStopped, sessionKilled, removed: [], kept: [] };
+  for (const o of saved?.orchestrators ?? []) {
+    const result = await removeWorktree({ repo: saved!.repo, path: o.worktree, branch: o.branch, base: saved!.base, force: opts.force });
+    if (result.removed) report.removed.push(o.worktree);
+    else report.kept.push({ orchestrator: o.name, worktree: o.worktree, branch: o.branch, why: result.reason ?? 'unknown' });
+  }
+  await rm(paths.heartbeats, { recursive: true, force: true });
+  return report;
+}
+
+async function waitGone(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (!pidAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return !pidAlive(pid);
+}

@@ -1,0 +1,55 @@
+import { KEY_TABLE } from './decorate.js';
+import type { TmuxServer } from './server.js';
+
+/**
+ * Flotilla's keys live in their own key table, made the root table of
+ * Flotilla sessions only (session option `key-table`). Other sessions and the
+ * prefix table are untouched. A session's key table replaces root entirely, so
+ * the user's root bindings (mouse, their own -n keys) are copied in first.
+ */
+export interface KeyBinding {
+  key: string;
+  description: string;
+  command: string[];
+}
+
+/** run-shell -C expands formats, so a key can target the pane named in an option. */
+const jumpTo = (option: string) => ['run-shell', '-C', `select-window -t "#{${option}}" ; select-pane -t "#{${option}}"`];
+
+export function flotillaBindings(layoutCommand: string[]): KeyBinding[] {
+  const jumps: KeyBinding[] = Array.from({ length: 9 }, (_, i) => ({
+    key: `M-${i + 1}`,
+    description: `jump to orchestrator ${i + 1}`,
+    command: jumpTo(`@flotilla_pane_${i + 1}`),
+  }));
+  return [
+    ...jumps,
+    { key: 'M-n', description: 'next orchestrator', command: jumpTo('@flotilla_next') },
+    { key: 'M-p', description: 'previous orchestrator', command: jumpTo('@flotilla_prev') },
+    { key: 'M-z', description: 'zoom or unzoom the current pane', command: ['resize-pane', '-Z'] },
+    {
+      key: 'M-t',
+      description: 'toggle between tabs (a window each) and grid (2x2 windows)',
+      command: ['run-shell', '-b', layoutCommand.map(shellQuote).join(' ') + ' toggle --session "#{session_name}"'],
+    },
+  ];
+}
+
+export async function installKeys(server: TmuxServer, layoutCommand: string[]): Promise<void> {
+  const root = (await server.tryRun(['list-keys', '-T', 'root'])) ?? '';
+  const copied = root
+    .split('\n')
+    .map((line) => line.replace(/^bind-key\s+(-r\s+)?-T root\s/, (_m, r: string | undefined) => `bind-key ${r ?? ''}-T ${KEY_TABLE} `))
+    .filter((line) => line.startsWith('bind-key'));
+  const commands: string[][] = flotillaBindings(layoutCommand).map((b) => ['bind-key', '-T', KEY_TABLE, b.key, ...b.command]);
+  if (copied.length > 0) {
+    // list-keys prints bindings in config syntax: replay them into our table from stdin.
+    await server.run(['source-file', '-'], { input: `${copied.join('\n')}\n` });
+  }
+  await server.chain(commands);
+}
+
+/** For the one place a shell string is unavoidable (run-shell): quote a path we built ourselves. */
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
