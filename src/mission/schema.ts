@@ -41,8 +41,8 @@ export const SIM_FAILURES = ['crash', 'hang', 'test-fail', 'conflict'] as const;
 
 export const SimScriptSchema = z
   .strictObject({
-    duration_ms: z.number().int().min(0).max(3_600_000).optional(),
-    fail: z.enum(SIM_FAILURES).optional(),
+    duration_ms: z.number().int().min(0).max(3_600_000).optional().describe('How long the sim agent works, in milliseconds.'),
+    fail: z.enum(SIM_FAILURES).optional().describe('Make the sim agent fail this way instead of finishing.'),
     file: z.string().min(1).optional().describe('The file the sim agent edits (relative to the worktree).'),
   })
   .describe('Script for the built-in "sim" agent: how long it works, which file it edits, how it fails.');
@@ -68,7 +68,7 @@ export const TaskSchema = z.strictObject({
   stream: z.string().optional().describe('The stream this task belongs to.'),
   timeout: DurationSchema.optional().describe('Give up on an attempt after this long.'),
   retries: z.number().int().min(0).max(10).optional().describe('Extra attempts after a failure (default 0).'),
-  sim: SimScriptSchema.optional(),
+  sim: SimScriptSchema.optional().describe('Script for the built-in "sim" agent (ignored by real agents).'),
 });
 
 export const STREAM_PHASES = ['foundation', 'parallel', 'integration'] as const;
@@ -102,19 +102,22 @@ export const ThemeSchema = z.strictObject({
 export const MissionSchema = z
   .strictObject({
     name: safeName('the mission name').describe('Names the tmux session (flotilla-<name>) and branches.'),
-    description: z.string().optional(),
+    description: z.string().optional().describe('One or two lines about the mission, shown in status.'),
     repo: z.string().optional().describe('The git repository, relative to the mission file (default: the repository holding it).'),
     base: z.string().min(1).optional().describe('Base branch that work starts from and lands on (default main).'),
     worktrees: z.string().optional().describe('Directory for worktrees, relative to the repo (default .flotilla/worktrees, git-ignored).'),
     layout: z.string().optional().describe('A layout from layouts/: tabs, grid or main (default grid).'),
-    theme: ThemeSchema.optional(),
+    theme: ThemeSchema.optional().describe('How panes look.'),
     agent: AgentSchema.optional().describe('Agent defaults for every orchestrator.'),
-    setup: SetupSchema.optional(),
-    orchestrators: z.array(OrchestratorSchema).min(1, { message: 'a mission needs at least one orchestrator' }),
-    streams: z.array(StreamSchema).optional(),
-    tasks: z.array(TaskSchema).optional(),
-    dispatch: DispatchSchema.optional(),
-    merge: MergeSchema.optional(),
+    setup: SetupSchema.optional().describe('How each new worktree is prepared before its agent starts.'),
+    orchestrators: z
+      .array(OrchestratorSchema)
+      .min(1, { message: 'a mission needs at least one orchestrator' })
+      .describe('The agents, one tmux pane and git worktree each; add at least one, e.g. "- { name: ann, role: backend-dev }".'),
+    streams: z.array(StreamSchema).optional().describe('Groups of tasks run in phases: foundation first, then parallel, then integration.'),
+    tasks: z.array(TaskSchema).optional().describe('The work, handed to orchestrators as they become free.'),
+    dispatch: DispatchSchema.optional().describe('How tasks are handed to orchestrators.'),
+    merge: MergeSchema.optional().describe('How finished branches land on the base branch.'),
   })
   .describe('A Flotilla mission: who works, where, and on what.');
 

@@ -1,0 +1,128 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { FlotillaError } from '../core/errors.js';
+import { layoutNames } from '../layout/catalog.js';
+import { readRoles } from '../roles/catalog.js';
+import { byPosition, formatDiagnostic, makeDiagnostic, schemaDiagnostics, type Diagnostic } from './diagnostics.js';
+import { parseYaml, type YamlProblem } from './locate.js';
+import { defaultColor, resolveColor } from './palette.js';
+import { checkRules, effectiveAgent } from './rules.js';
+import { MissionSchema, type Mission, type MissionDoc, type Orchestrator } from './schema.js';
+
+export type { Diagnostic } from './diagnostics.js';
+
+export interface LoadResult {
+  value?: Mission;
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+const START = { line: 1, col: 1 };
+
+/**
+ * YAML text → zod schema → cross-field rules → a Mission with every default
+ * filled in. User mistakes come back as diagnostics; this never throws for them.
+ */
+export async function loadMission(file: string): Promise<LoadResult> {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    return { errors: [readError(file, err as NodeJS.ErrnoException)], warnings: [] };
+  }
+
+  const yaml = parseYaml(text);
+  const warnings = yaml.warnings.map((w) => makeDiagnostic(file, w, 'warning', w.message));
+  if (yaml.errors.length)
+    return { errors: yaml.errors.map((e) => makeDiagnostic(file, e, 'error', `YAML syntax error: ${e.message}`, syntaxHint(e))), warnings };
+
+  const data: unknown = yaml.doc.toJS();
+  const parsed = MissionSchema.safeParse(data);
+  if (!parsed.success) {
+    return { errors: schemaDiagnostics(parsed.error.issues, MissionSchema, data, file, yaml.locator), warnings };
+  }
+
+  const dir = dirname(path);
+  const roles = await readRoles([join(dir, 'roles')]);
+  if (roles.errors.length) return { errors: roles.errors, warnings };
+
+  const findings = checkRules(parsed.data, { file, dir, locator: yaml.locator, roles: new Set(roles.roles.keys()), layouts: layoutNames() }).sort(byPosition);
+  const errors = findings.filter((d) => d.severity === 'error');
+  warnings.push(...findings.filter((d) => d.severity === 'warning'));
+  if (errors.length) return { errors, warnings };
+  return { value: buildMission(parsed.data, path), errors: [], warnings };
+}
+
+/** For commands that need a valid mission: throws a FlotillaError carrying every formatted diagnostic. */
+export async function loadMissionOrThrow(file: string): Promise<Mission> {
+  if (!existsSync(resolve(file))) throw new FlotillaError({ reason: 'mission-not-found', file });
+  const result = await loadMission(file);
+  if (result.value) return result.value;
+  throw new FlotillaError({ reason: 'invalid-mission', file, messages: result.errors.map(formatDiagnostic) });
+}
+
+function readError(file: string, err: NodeJS.ErrnoException): Diagnostic {
+  if (err.code === 'ENOENT')
+    return makeDiagnostic(file, START, 'error', 'mission file not found', 'pass the path of a mission file, or create ./flotilla.yaml (missions/demo.yaml is an example)');
+  if (err.code === 'EISDIR') return makeDiagnostic(file, START, 'error', 'this is a directory, not a mission file', `pass the YAML file, e.g. ${join(file, 'flotilla.yaml')}`);
+  return makeDiagnostic(file, START, 'error', `cannot read mission file: ${err.message}`, 'check the path and its permissions');
+}
+
+function syntaxHint(e: YamlProblem): string {
+  switch (e.code) {
+    case 'TAB_AS_INDENT':
+      return 'YAML indentation must use spaces, not tabs';
+    case 'DUPLICATE_KEY':
+      return 'a key may appear only once in a mapping: remove or merge the duplicate';
+    case 'BAD_INDENT':
+      return 'check the indentation: entries of one mapping or list must line up, and brackets must be closed';
+    case 'MISSING_CHAR':
+      return 'a quote or bracket is not closed';
+    default:
+      return 'quote values that contain ": " or " #", and check the indentation';
+  }
+}
+
+/** The repository holding `dir`: the nearest ancestor with a .git entry (file for worktrees, dir otherwise). */
+export function findRepoRoot(dir: string): string | undefined {
+  for (let here = dir; ; here = dirname(here)) {
+    if (existsSync(join(here, '.git'))) return here;
+    if (dirname(here) === here) return undefined;
+  }
+}
+
+function buildMission(doc: MissionDoc, file: string): Mission {
+  const dir = dirname(file);
+  const repo = doc.repo !== undefined ? resolve(dir, doc.repo) : (findRepoRoot(dir) ?? dir);
+  const taken = new Set(doc.orchestrators.flatMap((o) => (o.color ? [resolveColor(o.color)!] : [])));
+  let defaulted = 0;
+  const orchestrators = doc.orchestrators.map((o, index): Orchestrator => {
+    let color = o.color ? resolveColor(o.color)! : undefined;
+    if (!color) {
+      color = defaultColor(defaulted++, taken);
+      taken.add(color);
+    }
+    return { name: o.name, index, role: o.role, color, agent: effectiveAgent(doc.agent, o.agent) };
+  });
+  return {
+    name: doc.name,
+    file,
+    repo,
+    base: doc.base ?? 'main',
+    worktreesDir: resolve(repo, doc.worktrees ?? join('.flotilla', 'worktrees')),
+    layout: doc.layout ?? 'grid',
+    paneBackground: doc.theme?.pane_background ?? false,
+    setup: { copy: doc.setup?.copy ?? [], run: doc.setup?.run ?? [] },
+    orchestrators,
+    streams: doc.streams ?? [],
+    tasks: (doc.tasks ?? []).map((t) => (t.prompt_file !== undefined ? { ...t, prompt_file: resolve(dir, t.prompt_file) } : t)),
+    dispatch: {
+      strategy: doc.dispatch?.strategy ?? 'round-robin',
+      maxActive: doc.dispatch?.max_active ?? orchestrators.length,
+      onTimeout: doc.dispatch?.on_timeout ?? 'requeue',
+    },
+    merge: doc.merge ? { test: doc.merge.test } : {},
+  };
+}
