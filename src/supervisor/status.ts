@@ -12,6 +12,7 @@ export interface OrchestratorRuntime {
   pane: string | undefined;
   state: PaneState;
   dead?: boolean;
+  deadPolls?: number;
   labelled?: boolean;
   exitStatus: number | undefined;
   exitSignal?: number | undefined;

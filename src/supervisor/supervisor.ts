@@ -39,6 +39,7 @@ const REGISTRY_BEAT_MS = 5_000;
 export class Supervisor {
   private readonly runtime = new Map<string, OrchestratorRuntime>();
   private paused = false;
+  private sessionGone = false;
   private timers: NodeJS.Timeout[] = [];
   private control: Server | undefined;
   private heartbeats: HeartbeatWatcher | undefined;
@@ -140,6 +141,8 @@ export class Supervisor {
   /** One tmux call reads every pane; deaths are noticed within PANE_POLL_MS. */
   private async refreshPanes(): Promise<void> {
     const panes = await listPanes(this.tmux, this.entry.session);
+    if (panes.length === 0 && !this.sessionGone) this.logger.log(`tmux session ${this.entry.session} is gone; "flotilla down" then "flotilla up" rebuilds it`);
+    this.sessionGone = panes.length === 0;
     for (const rt of this.runtime.values()) {
       const pane = panes.find((p) => p.paneId === rt.pane) ?? panes.find((p) => p.orchestrator === rt.orchestrator.name);
       if (!pane) {
@@ -148,7 +151,9 @@ export class Supervisor {
         continue;
       }
       if (pane.paneId !== rt.pane) rt.pane = pane.paneId;
-      rt.dead = pane.dead;
+      // tmux sees the pty close before it reaps the child: wait for the exit status (or a second look).
+      rt.deadPolls = pane.dead ? (rt.deadPolls ?? 0) + 1 : 0;
+      rt.dead = pane.dead && (pane.deadStatus !== undefined || pane.deadSignal !== undefined || rt.deadPolls > 1);
       rt.exitStatus = pane.dead ? pane.deadStatus : undefined;
       rt.exitSignal = pane.dead ? pane.deadSignal : undefined;
     }

@@ -67,16 +67,17 @@ export async function listPanes(server: TmuxServer, session: string): Promise<Pa
 export async function bringUp(server: TmuxServer, spec: FleetSpec): Promise<Fleet> {
   const existing = await listPanes(server, spec.session);
   const fleet = existing.length > 0 ? await adopt(server, spec, existing) : await create(server, spec);
-  await server.chain(decorateCommands(spec, fleet, windowsOf(spec, await listPanes(server, spec.session))));
+  await server.chain(decorateCommands(spec, fleet, windowsOf(spec, fleet, await listPanes(server, spec.session))));
   return fleet;
 }
 
 /** Each window (by the id of one of its panes) with the orchestrators in it, in mission order. */
-export function windowsOf(spec: Pick<FleetSpec, 'panes'>, panes: PaneInfo[]): { target: string; agents: PaneSpec[] }[] {
+export function windowsOf(spec: Pick<FleetSpec, 'panes'>, fleet: Pick<Fleet, 'panes'>, panes: PaneInfo[]): { target: string; agents: PaneSpec[] }[] {
   const byWindow = new Map<string, { target: string; agents: PaneSpec[] }>();
   for (const p of panes) {
     const entry = byWindow.get(p.windowId) ?? { target: p.windowId, agents: [] };
-    const agent = spec.panes.find((a) => a.name === p.orchestrator);
+    // Match by pane id: on creation the panes carry no @flotilla_name yet.
+    const agent = spec.panes.find((a) => fleet.panes.get(a.name) === p.paneId);
     if (agent) entry.agents.push(agent);
     byWindow.set(p.windowId, entry);
   }

@@ -35,6 +35,10 @@ export async function rearrange(server: TmuxServer, session: string, mode: Arran
     cmds.push(...windowCommands(anchor));
     cmds.push(...windowStatusCommands(anchor, group.map((a) => ({ name: a.orchestrator, color: a.color }))));
   }
+  // Put the windows back in mission order (break-pane takes the next free index): park them at
+  // high indexes in order, then let tmux renumber the session.
+  groups.forEach((group, i) => cmds.push(['move-window', '-d', '-s', group[0]!.paneId, '-t', `${exactSession(session)}:${1000 + i}`]));
+  cmds.push(['move-window', '-r', '-t', `${exactSession(session)}:`]);
   const status = before.find((p) => !p.orchestrator);
   if (status && (perWindow.get(status.windowId) ?? 0) > 1) cmds.push(['rename-window', '-t', status.paneId, 'status']);
   cmds.push(['set-option', '-t', `${exactSession(session)}:`, '@flotilla_layout', target]);

@@ -1,0 +1,49 @@
+import { execa } from 'execa';
+
+/** The little git the sim agent needs. */
+export interface SimGit {
+  /** True when cwd is inside a git work tree. */
+  isWorkTree(): Promise<boolean>;
+  /** Stage `paths` and commit them; returns the new commit's short id. */
+  commit(paths: string[], message: string): Promise<string>;
+}
+
+/** The shape of src/git's `Git.run`, so `simGit(cwd, new Git(cwd))` works once that module lands. */
+export interface GitRunner {
+  run(args: string[], opts?: { allowFail?: boolean }): Promise<{ stdout: string; stderr: string; exitCode: number }>;
+}
+
+/** Stand-in for src/git until it lands: the only place in src/sim that runs git. argv only, never a shell. */
+export function execaGitRunner(cwd: string): GitRunner {
+  return {
+    async run(args, opts = {}) {
+      const r = await execa('git', args, { cwd, reject: false, stdin: 'ignore' });
+      const out = { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? 1 };
+      if (out.exitCode !== 0 && !opts.allowFail) throw new Error(`git ${args.join(' ')} failed: ${out.stderr.trim() || out.stdout.trim()}`);
+      return out;
+    },
+  };
+}
+
+/** Used only when the repository has no identity, so a commit never fails on a bare machine. */
+const FALLBACK_IDENTITY = ['-c', 'user.name=flotilla sim', '-c', 'user.email=sim@flotilla.invalid'];
+
+export function simGit(cwd: string, runner: GitRunner = execaGitRunner(cwd)): SimGit {
+  return {
+    async isWorkTree() {
+      try {
+        const r = await runner.run(['rev-parse', '--is-inside-work-tree'], { allowFail: true });
+        return r.exitCode === 0 && r.stdout.trim() === 'true';
+      } catch {
+        return false; // git itself missing: not a work tree we can commit in
+      }
+    },
+    async commit(paths, message) {
+      await runner.run(['add', '--', ...paths]);
+      const hasIdentity = (await runner.run(['config', 'user.email'], { allowFail: true })).exitCode === 0;
+      // --allow-empty: rewriting line 1 with the same text must still count as the task's commit.
+      await runner.run([...(hasIdentity ? [] : FALLBACK_IDENTITY), 'commit', '--allow-empty', '--quiet', '-m', message, '--', ...paths]);
+      return (await runner.run(['rev-parse', '--short', 'HEAD'])).stdout.trim();
+    },
+  };
+}

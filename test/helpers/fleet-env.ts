@@ -1,0 +1,97 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { makeTempRepo, type TempRepo } from './git-repo.js';
+
+export const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'flotilla');
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * A private world for one test: its own tmux server (-L unique name inside a
+ * private TMUX_TMPDIR), its own FLOTILLA_HOME and a temp git repository.
+ * `cleanup` stops supervisors, kills the server and removes every directory.
+ */
+export interface FleetEnv {
+  socket: string;
+  home: string;
+  repo: TempRepo;
+  env: NodeJS.ProcessEnv;
+  flotilla(args: string[], opts?: { cwd?: string; timeoutMs?: number }): Promise<RunResult>;
+  tmux(args: string[]): Promise<string>;
+  writeMission(yaml: string, name?: string): Promise<string>;
+  cleanup(): Promise<void>;
+}
+
+export async function makeFleetEnv(): Promise<FleetEnv> {
+  const root = await mkdtemp(join(tmpdir(), 'flotilla-test-'));
+  const socket = `flotilla-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const repo = await makeTempRepo({ files: { 'README.md': '# test repo\n', 'test.sh': 'exit 0\n' } });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TMUX_TMPDIR: root,
+    FLOTILLA_HOME: join(root, 'home'),
+    FLOTILLA_TMUX_SOCKET: socket,
+    FLOTILLA_SIM_SPEED: '0.2',
+    NO_COLOR: '1',
+  };
+  delete env.TMUX;
+  const run = (cmd: string, args: string[], opts: { cwd?: string; timeoutMs?: number } = {}) =>
+    new Promise<RunResult>((done) => {
+      execFile(cmd, args, { env, cwd: opts.cwd ?? repo.dir, timeout: opts.timeoutMs ?? 60_000 }, (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+        done({ code, stdout, stderr });
+      });
+    });
+  const fleet: FleetEnv = {
+    socket,
+    home: env.FLOTILLA_HOME!,
+    repo,
+    env,
+    flotilla: (args, opts) => run(process.execPath, [BIN, ...args], opts),
+    tmux: async (args) => {
+      const r = await run('tmux', ['-L', socket, ...args]);
+      if (r.code !== 0) throw new Error(`tmux ${args[0]} failed: ${r.stderr}`);
+      return r.stdout;
+    },
+    writeMission: async (yaml, name = 'flotilla.yaml') => {
+      const file = join(repo.dir, name);
+      await writeFile(file, yaml);
+      return file;
+    },
+    cleanup: async () => {
+      await run(process.execPath, [BIN, 'down', '--all', '--force']).catch(() => undefined);
+      await run('tmux', ['-L', socket, 'kill-server']).catch(() => undefined);
+      await repo.cleanup();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+  return fleet;
+}
+
+/** Poll until `fn` returns a truthy value or the deadline passes; never a fixed sleep. */
+export async function retryUntil<T>(fn: () => Promise<T | undefined | false>, opts: { timeoutMs?: number; what?: string } = {}): Promise<T> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** A mission of `n` sim orchestrators. */
+export function simMission(name: string, n: number, extra = ''): string {
+  const orchs = Array.from({ length: n }, (_, i) => `  - { name: o${i + 1}, role: backend-dev }`).join('\n');
+  return `name: ${name}\nlayout: grid\nagent: { kind: sim }\norchestrators:\n${orchs}\n${extra}`;
+}

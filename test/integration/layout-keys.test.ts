@@ -1,0 +1,82 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeFleetEnv, retryUntil, simMission, type FleetEnv } from '../helpers/fleet-env.js';
+
+let f: FleetEnv;
+beforeEach(async () => {
+  f = await makeFleetEnv();
+});
+afterEach(async () => {
+  await f.cleanup();
+});
+
+const windows = async (session: string) =>
+  (await f.tmux(['list-windows', '-t', `=${session}`, '-F', '#{window_name}:#{window_panes}'])).trim().split('\n');
+const paneIds = async (session: string) =>
+  (await f.tmux(['list-panes', '-s', '-t', `=${session}`, '-F', '#{pane_id}'])).trim().split('\n').sort();
+
+describe('layouts', () => {
+  it('tabs gives each orchestrator a window after the status window', async () => {
+    await f.writeMission(simMission('tabby', 3).replace('layout: grid', 'layout: tabs'));
+    expect((await f.flotilla(['up'])).code).toBe(0);
+    expect(await windows('flotilla-tabby')).toEqual(['status:1', 'o1:1', 'o2:1', 'o3:1']);
+  });
+
+  it('main puts the status pane beside all orchestrators in one window', async () => {
+    await f.writeMission(simMission('mainly', 5).replace('layout: grid', 'layout: main'));
+    expect((await f.flotilla(['up'])).code).toBe(0);
+    expect(await windows('flotilla-mainly')).toEqual(['fleet:6']);
+    const first = (await f.tmux(['list-panes', '-t', '=flotilla-mainly:0', '-F', '#{pane_index}:#{@flotilla_name}'])).trim().split('\n')[0];
+    expect(first).toBe('0:'); // the status pane is the main (left) pane
+  });
+
+  it('flotilla layout toggles tabs and grid without restarting any agent', async () => {
+    await f.writeMission(simMission('toggle', 6));
+    expect((await f.flotilla(['up'])).code).toBe(0);
+    const before = await paneIds('flotilla-toggle');
+    expect(await windows('flotilla-toggle')).toEqual(['status:1', 'o1+o2+o3+o4:4', 'o5+o6:2']);
+
+    const tabs = await f.flotilla(['layout', 'toggle']);
+    expect(tabs.code, tabs.stderr).toBe(0);
+    expect(tabs.stdout).toContain('tabs');
+    expect(await windows('flotilla-toggle')).toEqual(['status:1', 'o1:1', 'o2:1', 'o3:1', 'o4:1', 'o5:1', 'o6:1']);
+    expect(await paneIds('flotilla-toggle')).toEqual(before);
+
+    expect((await f.flotilla(['layout', 'grid'])).code).toBe(0);
+    expect(await windows('flotilla-toggle')).toEqual(['status:1', 'o1+o2+o3+o4:4', 'o5+o6:2']);
+    expect(await paneIds('flotilla-toggle')).toEqual(before);
+    // windows made by the move keep Flotilla's colored border titles
+    const fmt = await f.tmux(['show-options', '-w', '-v', '-t', '=flotilla-toggle:=o5+o6', 'pane-border-format']);
+    expect(fmt).toContain('@flotilla_color');
+
+    const bad = await f.flotilla(['layout', 'sideways']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('tabs, grid or toggle');
+  });
+});
+
+describe('keys', () => {
+  it('binds jump/next/prev/zoom/toggle in a table used only by Flotilla sessions, keeping root bindings', async () => {
+    await f.tmux(['new-session', '-d', '-s', 'mine', 'sleep', '600']);
+    await f.tmux(['bind-key', '-n', 'F12', 'display-message', 'user key']);
+    await f.writeMission(simMission('keyed', 3));
+    expect((await f.flotilla(['up'])).code).toBe(0);
+
+    const table = await f.tmux(['list-keys', '-T', 'flotilla']);
+    for (const key of ['M-1', 'M-9', 'M-n', 'M-p', 'M-z', 'M-t']) expect(table).toMatch(new RegExp(`-T flotilla\\s+${key}\\s`));
+    expect(table).toMatch(/-T flotilla\s+F12\s+display-message "user key"/); // the user's root key still works here
+    expect((await f.tmux(['show-options', '-v', '-t', '=flotilla-keyed:', 'key-table'])).trim()).toBe('flotilla');
+    expect((await f.tmux(['display', '-p', '-t', '=mine:', '#{key-table}'])).trim()).toBe('root'); // other sessions untouched
+    expect(await f.tmux(['list-keys', '-T', 'root'])).not.toContain('@flotilla');
+
+    // what Alt-2 runs: jump to orchestrator 2, from anywhere in the session
+    const o2 = (await f.tmux(['show-options', '-v', '-t', '=flotilla-keyed:', '@flotilla_pane_2'])).trim();
+    const jump = table.split('\n').find((l) => /\sM-2\s/.test(l))!.replace(/^bind-key\s+-T flotilla\s+M-2\s+/, '');
+    await f.tmux(['select-window', '-t', '=flotilla-keyed:=status']);
+    await f.tmux(['run-shell', '-t', '=flotilla-keyed:', '-C', jump.replace(/^run-shell -C /, '').replace(/^"|"$/g, '').replace(/\\"/g, '"')]);
+    await retryUntil(async () => (await f.tmux(['display', '-p', '-t', '=flotilla-keyed:', '#{pane_id}'])).trim() === o2, { what: 'jump to o2' });
+
+    const keys = await f.flotilla(['keys']);
+    expect(keys.stdout).toContain('Alt-1');
+    expect(keys.stdout).toContain('toggle between tabs');
+  });
+});
