@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeFleetEnv, retryUntil, type FleetEnv } from '../helpers/fleet-env.js';
+
+/** The built bin/flotilla, run as a user would. */
+let f: FleetEnv;
+beforeEach(async () => {
+  f = await makeFleetEnv();
+});
+afterEach(async () => {
+  await f.cleanup();
+});
+
+describe('bin/flotilla', () => {
+  it('prints its version and help', async () => {
+    const pkg = JSON.parse(await readFile(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    expect((await f.flotilla(['--version'])).stdout.trim()).toBe(pkg.version);
+    const help = await f.flotilla(['--help']);
+    for (const cmd of ['up', 'down', 'ls', 'status', 'attach', 'validate', 'schema', 'keys', 'demo', 'heartbeat']) expect(help.stdout).toContain(cmd);
+  });
+
+  it('validate: a bad mission exits 2 with FILE:LINE:COL for each error and starts nothing', async () => {
+    const file = await f.writeMission('name: Bad Name\norchestrator:\n  - { name: a, role: backend-dev }\n', 'bad.yaml');
+    const r = await f.flotilla(['validate', file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toContain(`${file}:1:7`);
+    expect(r.stdout + r.stderr).toMatch(new RegExp(`${file}:2:1: error: unknown key "orchestrator"`));
+    expect(r.stdout + r.stderr).toContain('did you mean "orchestrators"');
+    const up = await f.flotilla(['up', file]);
+    expect(up.code).toBe(2);
+    expect(up.stderr).toContain(`${file}:2:1`);
+    expect(JSON.parse((await f.flotilla(['ls', '--json'])).stdout)).toEqual([]);
+    expect(await f.tmux(['list-sessions']).catch(() => 'no server')).toBe('no server');
+  });
+
+  it('up with a missing mission file exits 2 and says how to fix it', async () => {
+    const r = await f.flotilla(['up', 'nope.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('nope.yaml not found');
+  });
+
+  it('demo --headless brings up the demo mission on a throwaway repository', async () => {
+    const dir = join(f.repo.scratch, 'demo');
+    const r = await f.flotilla(['demo', '--headless', '--dir', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`demo repository: ${dir}`);
+    expect(r.stdout).toContain(`tmux -L ${f.socket} attach -t flotilla-demo`);
+    const status = await retryUntil(async () => {
+      const s = JSON.parse((await f.flotilla(['status', '--json', 'demo'])).stdout) as { orchestrators: { state: string }[] };
+      return s.orchestrators.every((o) => o.state === 'idle') && s;
+    }, { what: 'demo agents idle' });
+    expect(status.orchestrators).toHaveLength(4);
+    const screen = await f.tmux(['capture-pane', '-p', '-t', '=flotilla-demo:1.0']);
+    expect(screen).toContain('flotilla sim agent');
+    expect(screen).toContain('❯');
+  });
+
+  it('heartbeat from inside a pane updates that orchestrator; outside a pane it is a usage error', async () => {
+    await f.writeMission(
+      'name: beats\nagent: { kind: generic, command: sh, args: [-c, "sleep 1; \\"$FLOTILLA_BIN\\" heartbeat --state working; sleep 600"] }\norchestrators:\n  - { name: one, role: backend-dev }\n',
+    );
+    expect((await f.flotilla(['up'])).code).toBe(0);
+    const s = await retryUntil(async () => {
+      const s = JSON.parse((await f.flotilla(['status', '--json'])).stdout) as { orchestrators: { state: string; heartbeat_age_s: number | null }[] };
+      return s.orchestrators[0]!.state === 'working' && s;
+    }, { what: 'heartbeat seen' });
+    expect(s.orchestrators[0]!.heartbeat_age_s).toBeLessThan(5);
+    const outside = await f.flotilla(['heartbeat']);
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toContain('inside a Flotilla pane');
+  });
+
+  it('pause and resume reach the supervisor over its control socket', async () => {
+    await f.writeMission('name: ctl\nagent: { kind: sim }\norchestrators:\n  - { name: one, role: backend-dev }\n');
+    expect((await f.flotilla(['up'])).code).toBe(0);
+    expect((await f.flotilla(['pause'])).stdout).toContain('paused');
+    expect(JSON.parse((await f.flotilla(['status', '--json'])).stdout).paused).toBe(true);
+    expect((await f.flotilla(['resume'])).code).toBe(0);
+    expect(JSON.parse((await f.flotilla(['status', '--json'])).stdout).paused).toBe(false);
+  });
+});
