@@ -11,10 +11,11 @@ type Loader = () => Promise<{ run: (...args: any[]) => Promise<number | void> }>
 const socketOption = () =>
   new Option('--socket <name>', 'private tmux server (tmux -L NAME); default $FLOTILLA_TMUX_SOCKET or your default server');
 
-function action(load: Loader) {
+/** Load the command's module only when it runs; extra leading arguments go before commander's. */
+function action(load: Loader, ...leading: unknown[]) {
   return async (...args: unknown[]) => {
     const mod = await load();
-    const code = await mod.run(...args.slice(0, -1));
+    const code = await mod.run(...leading, ...args.slice(0, -1));
     process.exitCode = typeof code === 'number' ? code : 0;
   };
 }
@@ -78,7 +79,7 @@ export function buildProgram(): Command {
       .description(`${verb} a mission's supervisor`)
       .argument('[mission]', 'mission name or file')
       .addOption(socketOption())
-      .action(action(async () => ({ run: async (m: string | undefined, o: { socket?: string }) => (await import('./commands/control.js')).run(verb, m, o) })));
+      .action(action(() => import('./commands/control.js'), verb));
   }
 
   program

@@ -16,9 +16,14 @@ const paneIds = async (session: string) =>
 
 describe('layouts', () => {
   it('tabs gives each orchestrator a window after the status window', async () => {
-    await f.writeMission(simMission('tabby', 3).replace('layout: grid', 'layout: tabs'));
+    await f.writeMission(simMission('tabby', 3).replace('layout: grid', 'layout: tabs\ntheme: { pane_background: true }'));
     expect((await f.flotilla(['up'])).code).toBe(0);
     expect(await windows('flotilla-tabby')).toEqual(['status:1', 'o1:1', 'o2:1', 'o3:1']);
+    // theme.pane_background: each pane gets a dark shade of its own colour, and only its own
+    const styles = (await f.tmux(['list-panes', '-s', '-t', '=flotilla-tabby', '-F', '#{@flotilla_name}=#{window-style}'])).trim().split('\n');
+    const bg = styles.filter((l) => l.startsWith('o')).map((l) => /bg=(#[0-9a-f]{6})/.exec(l)?.[1]);
+    expect(bg.every(Boolean)).toBe(true);
+    expect(new Set(bg).size).toBe(3);
   });
 
   it('main puts the status pane beside all orchestrators in one window', async () => {
