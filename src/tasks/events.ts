@@ -1,0 +1,86 @@
+import { UnknownTaskError } from './graph.js';
+import { defOf, newTask, transition, type Task, type TaskDef, type TaskState, type TaskStatus } from './task.js';
+
+/**
+ * One line of the event log. The log alone rebuilds the queue (see
+ * `replay`), so each event carries everything the new state holds.
+ */
+export type TaskEvent = AddedEvent | TransitionEvent;
+
+export interface AddedEvent {
+  event: 'added';
+  ts: number;
+  task: string;
+  orchestrator: null;
+  from: null;
+  to: 'pending';
+  attempt: 0;
+  def: TaskDef;
+}
+
+export interface TransitionEvent {
+  event: 'transition';
+  ts: number;
+  task: string;
+  /** The orchestrator involved: the new holder, or the one the task left. */
+  orchestrator: string | null;
+  from: TaskState;
+  to: TaskState;
+  /** The task's attempt count after the transition. */
+  attempt: number;
+  reason?: string;
+  summary?: string;
+  notBefore?: number;
+  cause?: string;
+}
+
+export class EventMismatchError extends Error {
+  override name = 'EventMismatchError';
+}
+
+export function addedEvent(def: TaskDef, ts: number): AddedEvent {
+  return { event: 'added', ts, task: def.id, orchestrator: null, from: null, to: 'pending', attempt: 0, def: defOf(def) };
+}
+
+/** The task after `e`; throws if `e` does not follow from `task`. */
+export function applyEvent(task: Task | undefined, e: TaskEvent): Task {
+  if (e.event === 'added') {
+    if (task) throw new EventMismatchError(`task "${e.task}" added twice`);
+    return newTask(e.def, e.ts);
+  }
+  if (!task) throw new UnknownTaskError(e.task);
+  if (task.state !== e.from) {
+    throw new EventMismatchError(`event for task "${e.task}" moves it from ${e.from}, but it is ${task.state}`);
+  }
+  return transition(task, statusAfter(task, e), { attempts: e.attempt });
+}
+
+function statusAfter(task: Task, e: TransitionEvent): TaskStatus {
+  const since = e.ts;
+  const holder = (): string => {
+    if (e.orchestrator === null) throw new EventMismatchError(`event for task "${e.task}" into ${e.to} names no orchestrator`);
+    return e.orchestrator;
+  };
+  switch (e.to) {
+    case 'pending':
+      return { state: 'pending', since, orchestrator: null, notBefore: e.notBefore ?? null };
+    case 'ready':
+      return { state: 'ready', since, orchestrator: null };
+    case 'assigned':
+      return { state: 'assigned', since, orchestrator: holder() };
+    case 'running':
+      return { state: 'running', since, orchestrator: holder(), deadline: task.timeoutMs === null ? null : since + task.timeoutMs };
+    case 'done':
+      return { state: 'done', since, orchestrator: holder(), summary: e.summary ?? '' };
+    case 'merging':
+      return { state: 'merging', since, orchestrator: holder() };
+    case 'merged':
+      return { state: 'merged', since, orchestrator: holder() };
+    case 'failed':
+      return { state: 'failed', since, orchestrator: e.orchestrator, reason: e.reason ?? '' };
+    case 'timed-out':
+      return { state: 'timed-out', since, orchestrator: holder() };
+    case 'cancelled':
+      return { state: 'cancelled', since, orchestrator: null, reason: e.reason ?? '', cause: e.cause ?? null };
+  }
+}

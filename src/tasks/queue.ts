@@ -1,0 +1,282 @@
+import { TaskGraph, UnknownTaskError } from './graph.js';
+import { addedEvent, applyEvent, type TaskEvent, type TransitionEvent } from './events.js';
+import { blockerOf, isEligible } from './phases.js';
+import { streamProgress, type StreamProgress } from './progress.js';
+import { GAVE_UP, HELD, IllegalTransitionError, TASK_STATES, type Task, type TaskDef, type TaskState } from './task.js';
+
+/** The only thing the queue needs to know about time. */
+export interface Clock {
+  now(): number;
+}
+
+/** Delay before retry n (n ≥ 1) is baseMs·2^(n-1), never more than maxMs. */
+export interface Backoff {
+  baseMs: number;
+  maxMs: number;
+}
+
+export const DEFAULT_BACKOFF: Backoff = { baseMs: 30_000, maxMs: 10 * 60_000 };
+
+export interface TaskQueueOptions {
+  clock: Clock;
+  backoff?: Backoff;
+  /** Called after each transition is applied, in order; the supervisor appends it to the event log. */
+  onEvent?: (event: TaskEvent) => void;
+}
+
+export interface QueueSnapshot {
+  version: 1;
+  /** In the order they were added, which is always an order that puts deps first. */
+  tasks: Task[];
+}
+
+export type TimeoutPolicy = 'requeue' | 'cancel';
+
+/** Reasons and summaries are clipped so each event-log line stays well under PIPE_BUF. */
+const MAX_TEXT = 1000;
+const clip = (s: string): string => (s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT - 1)}…` : s);
+
+type Move = Partial<Pick<TransitionEvent, 'orchestrator' | 'attempt' | 'reason' | 'summary' | 'notBefore' | 'cause'>>;
+
+/**
+ * The mission's tasks and their states. Every change is an event: it is
+ * applied with the same code `replay` uses and then handed to `onEvent`, so
+ * the event log alone rebuilds this queue.
+ */
+export class TaskQueue {
+  private readonly tasks = new Map<string, Task>();
+  private readonly graph = new TaskGraph();
+  private readonly clock: Clock;
+  private readonly backoff: Backoff;
+  private onEvent: ((event: TaskEvent) => void) | undefined;
+
+  constructor(opts: TaskQueueOptions) {
+    this.clock = opts.clock;
+    this.backoff = opts.backoff ?? DEFAULT_BACKOFF;
+    this.onEvent = opts.onEvent;
+  }
+
+  static restore(snapshot: QueueSnapshot, opts: TaskQueueOptions): TaskQueue {
+    if (snapshot.version !== 1) throw new Error(`unsupported task snapshot version ${String(snapshot.version)}`);
+    const q = new TaskQueue(opts);
+    for (const t of snapshot.tasks) {
+      if (!(TASK_STATES as readonly string[]).includes(t.state)) throw new Error(`task "${t.id}" has unknown state "${t.state}"`);
+      q.graph.add(t.id, t.deps);
+      q.tasks.set(t.id, structuredClone(t));
+    }
+    return q;
+  }
+
+  /** Rebuild a queue from its event log; `opts.onEvent` only sees events after the replay. */
+  static fromEvents(events: Iterable<TaskEvent>, opts: TaskQueueOptions): TaskQueue {
+    const q = new TaskQueue({ ...opts, onEvent: undefined });
+    for (const e of events) q.apply(e);
+    q.onEvent = opts.onEvent;
+    return q;
+  }
+
+  get(id: string): Task | undefined {
+    return this.tasks.get(id);
+  }
+
+  list(): Task[] {
+    return [...this.tasks.values()];
+  }
+
+  /** Tasks that depend on `id`, directly or not, deps first. */
+  descendants(id: string): string[] {
+    return this.graph.descendants(id);
+  }
+
+  add(def: TaskDef): Task {
+    return this.addAll([def])[0]!;
+  }
+
+  /** Add tasks whose deps may refer to each other in any order; all or nothing. */
+  addAll(defs: readonly TaskDef[]): Task[] {
+    const byId = new Map(defs.map((d) => [d.id, d]));
+    this.checkStreams(defs);
+    const order = this.graph.check(defs);
+    const now = this.clock.now();
+    for (const id of order) this.emit(addedEvent(byId.get(id)!, now));
+    this.settle();
+    return defs.map((d) => this.must(d.id));
+  }
+
+  /** Promote pending tasks whose deps are done, phase is open and backoff is over; ready tasks, best first. */
+  ready(): Task[] {
+    this.settle();
+    const index = new Map(this.graph.ids().map((id, i) => [id, i]));
+    return this.list()
+      .filter((t) => t.state === 'ready')
+      .sort((a, b) => b.priority - a.priority || index.get(a.id)! - index.get(b.id)!);
+  }
+
+  /** The task `orchestrator` holds (assigned or running), if any. */
+  heldBy(orchestrator: string): Task | undefined {
+    return this.list().find((t) => HELD.has(t.state) && t.orchestrator === orchestrator);
+  }
+
+  assign(id: string, orchestrator: string): Task {
+    const held = this.heldBy(orchestrator);
+    if (held) throw new Error(`orchestrator "${orchestrator}" already holds task "${held.id}"`);
+    return this.move(this.must(id), 'assigned', { orchestrator });
+  }
+
+  start(id: string): Task {
+    const t = this.must(id);
+    return this.move(t, 'running', { attempt: t.attempts + 1 });
+  }
+
+  complete(id: string, summary: string): Task {
+    const t = this.move(this.must(id), 'done', { summary: clip(summary) });
+    this.settle();
+    return this.must(t.id);
+  }
+
+  /** A failed attempt: back to pending after a backoff while attempts remain, else failed for good. */
+  fail(id: string, reason: string): Task {
+    const t = this.move(this.must(id), 'failed', { reason: clip(reason) });
+    this.requeueIfAttemptsLeft(t);
+    this.settle();
+    return this.must(id);
+  }
+
+  /** A running task passed its deadline; `requeue` retries it like a failure, `cancel` gives up. */
+  timeout(id: string, policy: TimeoutPolicy): Task {
+    const t = this.move(this.must(id), 'timed-out', { reason: 'deadline passed' });
+    if (policy === 'requeue') this.requeueIfAttemptsLeft(t);
+    this.settle();
+    return this.must(id);
+  }
+
+  cancel(id: string, reason = 'cancelled by hand'): Task {
+    this.move(this.must(id), 'cancelled', { reason: clip(reason) });
+    this.settle();
+    return this.must(id);
+  }
+
+  /**
+   * Retry by hand a task that gave up, with a fresh attempt budget. Tasks
+   * cancelled because of it come back too; any still blocked by something
+   * else are cancelled again by that.
+   */
+  retry(id: string): Task {
+    const t = this.must(id);
+    if (!GAVE_UP.has(t.state)) throw new IllegalTransitionError(id, t.state, 'pending');
+    this.move(t, 'pending', { attempt: 0, reason: 'retried by hand' });
+    const revived = new Set([id]);
+    for (const d of this.graph.topologicalOrder()) {
+      const x = this.must(d);
+      if (x.state === 'cancelled' && x.cause !== null && revived.has(x.cause)) {
+        this.move(x, 'pending', { reason: `${id} retried` });
+        revived.add(d);
+      }
+    }
+    this.settle();
+    return this.must(id);
+  }
+
+  /** `orchestrator` went away: its task goes back to the queue, and the attempt does not count. */
+  release(orchestrator: string): Task | undefined {
+    const t = this.heldBy(orchestrator);
+    if (!t) return undefined;
+    const attempt = t.state === 'running' ? t.attempts - 1 : t.attempts;
+    this.move(t, 'pending', { attempt, reason: `${orchestrator} went offline` });
+    this.settle();
+    return this.must(t.id);
+  }
+
+  /** Running tasks whose deadline has passed. */
+  expired(now: number = this.clock.now()): Task[] {
+    return this.list().filter((t) => t.state === 'running' && t.deadline !== null && t.deadline <= now);
+  }
+
+  streamProgress(): StreamProgress[] {
+    return streamProgress(this.list());
+  }
+
+  snapshot(): QueueSnapshot {
+    return { version: 1, tasks: this.list().map((t) => structuredClone(t)) };
+  }
+
+  /** Exponential backoff before retry `attempt` (1 = the first retry). */
+  backoffMs(attempt: number): number {
+    return Math.min(this.backoff.baseMs * 2 ** Math.max(0, attempt - 1), this.backoff.maxMs);
+  }
+
+  private requeueIfAttemptsLeft(t: Task): void {
+    if (t.attempts > t.retries) return;
+    const notBefore = this.clock.now() + this.backoffMs(t.attempts);
+    this.move(t, 'pending', { notBefore, reason: `retry ${t.attempts + 1} of ${t.retries + 1}` });
+  }
+
+  /**
+   * Bring pending and ready tasks in line with their deps and phases, deps
+   * first so that one pass cascades: cancel what can never run, promote what
+   * can run now, demote what a newly closed gate holds back.
+   */
+  private settle(): void {
+    const now = this.clock.now();
+    for (const id of this.graph.topologicalOrder()) {
+      const t = this.must(id);
+      if (t.state !== 'pending' && t.state !== 'ready') continue;
+      const tasks = this.tasks;
+      const blocker = blockerOf(t, tasks);
+      if (blocker !== undefined) {
+        this.move(t, 'cancelled', { reason: `${blocker} gave up`, cause: blocker });
+      } else if (t.state === 'pending' && isEligible(t, tasks) && (t.notBefore === null || t.notBefore <= now)) {
+        this.move(t, 'ready', {});
+      } else if (t.state === 'ready' && !isEligible(t, tasks)) {
+        this.move(t, 'pending', { reason: 'waiting for an earlier phase' });
+      }
+    }
+  }
+
+  private checkStreams(defs: readonly TaskDef[]): void {
+    const phases = new Map(this.list().flatMap((t) => (t.stream ? [[t.stream.name, t.stream.phase] as const] : [])));
+    for (const d of defs) {
+      if (!d.stream) continue;
+      const known = phases.get(d.stream.name);
+      if (known !== undefined && known !== d.stream.phase) {
+        throw new Error(`task "${d.id}" puts stream "${d.stream.name}" in phase ${d.stream.phase}, but it is ${known}`);
+      }
+      phases.set(d.stream.name, d.stream.phase);
+    }
+  }
+
+  private move(t: Task, to: TaskState, m: Move): Task {
+    const e: TransitionEvent = {
+      event: 'transition',
+      ts: this.clock.now(),
+      task: t.id,
+      orchestrator: m.orchestrator === undefined ? t.orchestrator : m.orchestrator,
+      from: t.state,
+      to,
+      attempt: m.attempt ?? t.attempts,
+    };
+    if (m.reason !== undefined) e.reason = m.reason;
+    if (m.summary !== undefined) e.summary = m.summary;
+    if (m.notBefore !== undefined) e.notBefore = m.notBefore;
+    if (m.cause !== undefined) e.cause = m.cause;
+    this.emit(e);
+    return this.must(t.id);
+  }
+
+  private emit(e: TaskEvent): void {
+    this.apply(e);
+    this.onEvent?.(e);
+  }
+
+  private apply(e: TaskEvent): void {
+    const next = applyEvent(this.tasks.get(e.task), e);
+    if (e.event === 'added') this.graph.add(next.id, next.deps);
+    this.tasks.set(next.id, next);
+  }
+
+  private must(id: string): Task {
+    const t = this.tasks.get(id);
+    if (!t) throw new UnknownTaskError(id);
+    return t;
+  }
+}
