@@ -1,0 +1,122 @@
+import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { TaskEvent } from './events.js';
+import { TaskQueue, type TaskQueueOptions } from './queue.js';
+
+/**
+ * The append-only task event log (events.jsonl), one JSON object per line.
+ * Only newline-terminated lines count: a line cut short by a crash is
+ * ignored by `readEvents` and cut off by `EventLog.open` before appending, so
+ * a new event never glues onto a torn one.
+ */
+export class EventLog {
+  private tail: Promise<void> = Promise.resolve();
+
+  private constructor(readonly file: string, private readonly handle: FileHandle, private readonly fsync: boolean) {}
+
+  static async open(file: string, opts: { fsync?: boolean } = {}): Promise<EventLog> {
+    await mkdir(dirname(file), { recursive: true });
+    await cutTornTail(file);
+    // 'a' is O_WRONLY|O_CREAT|O_APPEND: every write lands at the end even if the offset is stale.
+    const handle = await open(file, 'a', 0o600);
+    return new EventLog(file, handle, opts.fsync ?? true);
+  }
+
+  /**
+   * Append one event as one write. Appends are queued so lines keep the
+   * order of the calls; the promise settles once this line is on disk.
+   */
+  append(event: TaskEvent): Promise<void> {
+    const line = `${JSON.stringify(event)}\n`;
+    const next = this.tail.then(async () => {
+      await this.handle.appendFile(line, 'utf8');
+      if (this.fsync) await this.handle.sync();
+    });
+    // A failed append must not block the ones after it; the caller still sees the failure.
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
+  async close(): Promise<void> {
+    await this.tail;
+    await this.handle.close();
+  }
+}
+
+export class CorruptEventLogError extends Error {
+  override name = 'CorruptEventLogError';
+  constructor(readonly file: string, readonly line: number, detail: string) {
+    super(`${file}:${line}: not a task event (${detail})`);
+  }
+}
+
+/** The events in `file`, oldest first; a missing file is an empty log. */
+export async function readEvents(file: string): Promise<TaskEvent[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return parseEvents(text, file);
+}
+
+export function parseEvents(text: string, file = '<events>'): TaskEvent[] {
+  const lines = text.split('\n');
+  // The piece after the last newline is either empty or a torn write.
+  lines.pop();
+  return lines.flatMap((line, i) => {
+    if (line.trim() === '') return [];
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (err) {
+      throw new CorruptEventLogError(file, i + 1, (err as Error).message);
+    }
+    if (!isEvent(value)) throw new CorruptEventLogError(file, i + 1, 'missing ts, task, from or to');
+    return [value];
+  });
+}
+
+/** The queue the log describes; the supervisor relies on state = replay(log) after a crash. */
+export function replay(events: Iterable<TaskEvent>, opts: TaskQueueOptions): TaskQueue {
+  return TaskQueue.fromEvents(events, opts);
+}
+
+function isEvent(v: unknown): v is TaskEvent {
+  if (typeof v !== 'object' || v === null) return false;
+  const e = v as Record<string, unknown>;
+  return (e.event === 'added' || e.event === 'transition') && typeof e.ts === 'number' && typeof e.task === 'string' && 'from' in e && typeof e.to === 'string';
+}
+
+async function cutTornTail(file: string): Promise<void> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, 'r+');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  try {
+    const { size } = await handle.stat();
+    const chunk = Buffer.alloc(64 * 1024);
+    let end = size;
+    while (end > 0) {
+      const start = Math.max(0, end - chunk.length);
+      const { bytesRead } = await handle.read(chunk, 0, end - start, start);
+      const nl = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
+      if (nl !== -1) {
+        end = start + nl + 1;
+        break;
+      }
+      end = start;
+    }
+    if (end < size) {
+      await handle.truncate(end);
+      await handle.sync();
+    }
+  } finally {
+    await handle.close();
+  }
+}
