@@ -1,6 +1,6 @@
 import { TaskGraph, UnknownTaskError } from './graph.js';
 import { addedEvent, applyEvent, type TaskEvent, type TransitionEvent } from './events.js';
-import { blockerOf, isEligible } from './phases.js';
+import { blockerOf, checkStreams, isEligible } from './phases.js';
 import { streamProgress, type StreamProgress } from './progress.js';
 import { GAVE_UP, HELD, IllegalTransitionError, TASK_STATES, type Task, type TaskDef, type TaskState } from './task.js';
 
@@ -95,8 +95,8 @@ export class TaskQueue {
   /** Add tasks whose deps may refer to each other in any order; all or nothing. */
   addAll(defs: readonly TaskDef[]): Task[] {
     const byId = new Map(defs.map((d) => [d.id, d]));
-    this.checkStreams(defs);
     const order = this.graph.check(defs);
+    checkStreams(defs, order, this.tasks);
     const now = this.clock.now();
     for (const id of order) this.emit(addedEvent(byId.get(id)!, now));
     this.settle();
@@ -230,18 +230,6 @@ export class TaskQueue {
       } else if (t.state === 'ready' && !isEligible(t, tasks)) {
         this.move(t, 'pending', { reason: 'waiting for an earlier phase' });
       }
-    }
-  }
-
-  private checkStreams(defs: readonly TaskDef[]): void {
-    const phases = new Map(this.list().flatMap((t) => (t.stream ? [[t.stream.name, t.stream.phase] as const] : [])));
-    for (const d of defs) {
-      if (!d.stream) continue;
-      const known = phases.get(d.stream.name);
-      if (known !== undefined && known !== d.stream.phase) {
-        throw new Error(`task "${d.id}" puts stream "${d.stream.name}" in phase ${d.stream.phase}, but it is ${known}`);
-      }
-      phases.set(d.stream.name, d.stream.phase);
     }
   }
 

@@ -153,6 +153,17 @@ describe('TaskQueue', () => {
     expect(events).toEqual([]);
   });
 
+  it('rejects a task that would wait on a later phase, even through a task outside streams', () => {
+    const { q } = setup();
+    q.add(def('ui', inStream('front', 'parallel')));
+    q.add(def('glue', { deps: ['ui'] }));
+    expect(() => q.add(def('schema', { ...inStream('core', 'foundation'), deps: ['glue'] }))).toThrow(
+      'task "schema" (phase foundation) depends on "ui" (phase parallel), so it could never start',
+    );
+    expect(() => q.add(def('x', inStream('front', 'integration')))).toThrow('puts stream "front" in phase integration, but it is parallel');
+    expect(ids(q.list())).toEqual(['ui', 'glue']);
+  });
+
   it('logs each transition with ts, task, orchestrator, from, to and attempt', () => {
     const { q, events } = setup();
     q.add(def('a'));
