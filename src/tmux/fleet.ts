@@ -97,11 +97,13 @@ async function create(server: TmuxServer, spec: FleetSpec): Promise<Fleet> {
     } else {
       commands.push(['new-window', '-d', '-t', `${target}:`, '-n', win.name, ...launchArgs(first)]);
     }
+    // Without -d each split makes the new pane active, so the next split follows it and panes keep mission order.
     for (const agent of rest) {
-      commands.push(['split-window', '-d', '-t', winTarget, ...launchArgs(paneLaunch(agent))]);
+      commands.push(['split-window', '-t', winTarget, ...launchArgs(paneLaunch(agent))]);
       commands.push(['select-layout', '-t', winTarget, 'tiled']);
     }
     commands.push(['select-layout', '-t', winTarget, spec.layout.arrangement]);
+    if (rest.length > 0) commands.push(['select-pane', '-t', `${winTarget}.{top-left}`]);
   });
   const fleet = parseCreated(await server.chain(commands));
   return { ...fleet, created: true };

@@ -27,10 +27,11 @@ export async function rearrange(server: TmuxServer, session: string, mode: Arran
   const groups = target === 'grid' ? groupIntoWindows(loadLayout('grid'), agents) : agents.map((a) => [a]);
   for (const group of groups) {
     const anchor = group[0]!.paneId;
-    for (const other of group.slice(1)) {
-      cmds.push(['join-pane', '-d', '-s', other.paneId, '-t', anchor]);
+    // Joining after the previous pane (not the anchor) keeps mission order.
+    group.slice(1).forEach((other, i) => {
+      cmds.push(['join-pane', '-d', '-s', other.paneId, '-t', group[i]!.paneId]);
       cmds.push(['select-layout', '-t', anchor, 'tiled']);
-    }
+    });
     cmds.push(['rename-window', '-t', anchor, windowName(group.map((a) => ({ name: a.orchestrator })))]);
     cmds.push(...windowCommands(anchor));
     cmds.push(...windowStatusCommands(anchor, group.map((a) => ({ name: a.orchestrator, color: a.color }))));

@@ -49,6 +49,7 @@ describe('layouts', () => {
     expect((await f.flotilla(['layout', 'grid'])).code).toBe(0);
     expect(await windows('flotilla-toggle')).toEqual(['status:1', 'o1+o2+o3+o4:4', 'o5+o6:2']);
     expect(await paneIds('flotilla-toggle')).toEqual(before);
+    expect((await f.tmux(['list-panes', '-t', '=flotilla-toggle:1', '-F', '#{@flotilla_name}'])).trim().split('\n')).toEqual(['o1', 'o2', 'o3', 'o4']);
     // windows made by the move keep Flotilla's colored border titles
     const fmt = await f.tmux(['show-options', '-w', '-v', '-t', '=flotilla-toggle:=o5+o6', 'pane-border-format']);
     expect(fmt).toContain('@flotilla_color');
@@ -83,5 +84,19 @@ describe('keys', () => {
     const keys = await f.flotilla(['keys']);
     expect(keys.stdout).toContain('Alt-1');
     expect(keys.stdout).toContain('toggle between tabs');
+  });
+});
+
+describe('grid order', () => {
+  it('lays out a 2x2 window in mission order: 1 2 on top, 3 4 below', async () => {
+    await f.writeMission(simMission('order', 4));
+    expect((await f.flotilla(['up'])).code).toBe(0);
+    const cells = (await f.tmux(['list-panes', '-t', '=flotilla-order:1', '-F', '#{pane_top},#{pane_left},#{@flotilla_name},#{pane_active}']))
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','))
+      .sort((a, b) => Number(a[0]) - Number(b[0]) || Number(a[1]) - Number(b[1]));
+    expect(cells.map((c) => c[2])).toEqual(['o1', 'o2', 'o3', 'o4']);
+    expect(cells.find((c) => c[3] === '1')?.[2]).toBe('o1');
   });
 });
