@@ -3,7 +3,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { FlotillaError } from '../core/errors.js';
 import { Git, headCommit, repoRoot, verifyBranch, verifyCommit } from './git.js';
 import { excludePattern, parseStatus, parseWorktreeList, type WorktreeEntry } from './porcelain.js';
-import { withExclusive, withShared } from './rw-lock.js';
+import { withRepoLock } from './repo-lock.js';
 
 export type { WorktreeEntry } from './porcelain.js';
 
@@ -112,7 +112,7 @@ async function isDir(path: string): Promise<boolean> {
 async function pruneIfStale(root: string, lockKey: string): Promise<WorktreeEntry[]> {
   const entries = await listWorktrees(root);
   if (!entries.some((e) => e.prunable && !e.locked)) return entries;
-  await withExclusive(lockKey, () => new Git(root).run(['worktree', 'prune']));
+  await withRepoLock(lockKey, () => new Git(root).run(['worktree', 'prune']));
   return listWorktrees(root);
 }
 
@@ -140,7 +140,7 @@ export async function ensureWorktree(spec: WorktreeSpec): Promise<{ path: string
   if (await isNonEmptyDir(path)) throw conflict('the directory exists and is not a worktree');
 
   const git = new Git(root);
-  await withShared(lockKey, async () => {
+  await withRepoLock(lockKey, async () => {
     if (await verifyBranch(root, branch)) {
       await git.run(['worktree', 'add', '--', path, branch]);
       return;
@@ -204,12 +204,12 @@ export async function removeWorktree(spec: WorktreeSpec & { force: boolean }): P
     throw new FlotillaError({ reason: 'worktree-conflict', path, branch: spec.branch, detail: 'it is the main checkout of the repository' });
   }
   if (found?.entry.prunable) {
-    await withExclusive(lockKey, () => git.run(['worktree', 'prune']));
+    await withRepoLock(lockKey, () => git.run(['worktree', 'prune']));
   } else if (found) {
     // Without force, git re-checks cleanliness itself, closing the gap since worktreeState looked.
     // A second --force also removes a locked worktree.
     const force = spec.force ? ['--force', '--force'] : [];
-    await withShared(lockKey, () => git.run(['worktree', 'remove', ...force, '--', path]));
+    await withRepoLock(lockKey, () => git.run(['worktree', 'remove', ...force, '--', path]));
   }
 
   let branchDeleted = false;
