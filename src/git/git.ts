@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { execa } from 'execa';
+import { execFile } from 'node:child_process';
 import { FlotillaError } from '../core/errors.js';
 
 export interface GitRunOptions {
@@ -58,27 +58,35 @@ export class Git {
 
   async run(args: string[], opts: GitRunOptions = {}): Promise<GitResult> {
     const subcommand = subcommandOf(args);
-    const result = await execa('git', args, {
-      cwd: this.cwd,
-      env: gitEnv(opts.env),
-      extendEnv: false,
-      reject: false,
-      stripFinalNewline: false,
-      ...(opts.input === undefined ? { stdin: 'ignore' as const } : { input: opts.input }),
-    });
-    if (result.failed && result.exitCode === undefined) {
-      const code = (result.cause as NodeJS.ErrnoException | undefined)?.code;
-      if (code === 'ENOENT' && (await isDirectory(this.cwd))) {
+    const result = await spawnGit(args, this.cwd, gitEnv(opts.env), opts.input);
+    if ('spawnError' in result) {
+      if (result.spawnError.code === 'ENOENT' && (await isDirectory(this.cwd))) {
         throw new FlotillaError({ reason: 'git-not-found' });
       }
-      throw new FlotillaError({ reason: 'git-failed', subcommand, cwd: this.cwd, stderr: result.shortMessage ?? String(result.cause) });
+      throw new FlotillaError({ reason: 'git-failed', subcommand, cwd: this.cwd, stderr: result.spawnError.message });
     }
-    const out = { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? 1 };
-    if (out.exitCode !== 0 && !opts.allowFail) {
-      throw new FlotillaError({ reason: 'git-failed', subcommand, cwd: this.cwd, stderr: out.stderr });
+    if (result.exitCode !== 0 && !opts.allowFail) {
+      throw new FlotillaError({ reason: 'git-failed', subcommand, cwd: this.cwd, stderr: result.stderr });
     }
-    return out;
+    return result;
   }
+}
+
+/**
+ * node:child_process rather than execa on this path: git runs in every
+ * supervisor start and agent-side command, and execa's import alone costs
+ * ~100-170 ms of start-up here.
+ */
+function spawnGit(args: string[], cwd: string, env: Record<string, string>, input?: string): Promise<GitResult | { spawnError: NodeJS.ErrnoException }> {
+  return new Promise((done) => {
+    const child = execFile('git', args, { cwd, env, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+      const code = (err as NodeJS.ErrnoException | null)?.code;
+      if (err && typeof code === 'string') return done({ spawnError: err as NodeJS.ErrnoException });
+      done({ stdout, stderr, exitCode: err ? ((err as { code?: number }).code ?? 1) : 0 });
+    });
+    if (input === undefined) child.stdin?.end();
+    else child.stdin?.end(input);
+  });
 }
 
 async function isDirectory(path: string): Promise<boolean> {

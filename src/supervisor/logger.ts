@@ -12,7 +12,7 @@ export class Logger {
   log(message: string): void {
     // Work still in flight when start-up fails may report after the log is closed.
     if (this.stream.writableEnded) return;
-    const line = `${new Date().toISOString().slice(11, 19)} ${message}\n`;
+    const line = `${new Date().toISOString().slice(11, 23)} ${message}\n`;
     this.stream.write(line);
     if (this.echo) process.stdout.write(line);
   }
