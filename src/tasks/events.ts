@@ -38,8 +38,12 @@ export class EventMismatchError extends Error {
   override name = 'EventMismatchError';
 }
 
+/** Free text is clipped so an event-log line stays well under PIPE_BUF (4096 bytes), which keeps each append one atomic write. */
+const MAX_TEXT = 1000;
+export const clip = (s: string): string => (s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT - 1)}…` : s);
+
 export function addedEvent(def: TaskDef, ts: number): AddedEvent {
-  return { event: 'added', ts, task: def.id, orchestrator: null, from: null, to: 'pending', attempt: 0, def: defOf(def) };
+  return { event: 'added', ts, task: def.id, orchestrator: null, from: null, to: 'pending', attempt: 0, def: { ...defOf(def), title: clip(def.title) } };
 }
 
 /** The task after `e`; throws if `e` does not follow from `task`. */

@@ -1,5 +1,5 @@
 import { TaskGraph, UnknownTaskError } from './graph.js';
-import { addedEvent, applyEvent, type TaskEvent, type TransitionEvent } from './events.js';
+import { addedEvent, applyEvent, clip, type TaskEvent, type TransitionEvent } from './events.js';
 import { blockerOf, checkStreams, isEligible } from './phases.js';
 import { streamProgress, type StreamProgress } from './progress.js';
 import { GAVE_UP, HELD, IllegalTransitionError, TASK_STATES, type Task, type TaskDef, type TaskState } from './task.js';
@@ -31,10 +31,6 @@ export interface QueueSnapshot {
 }
 
 export type TimeoutPolicy = 'requeue' | 'cancel';
-
-/** Reasons and summaries are clipped so each event-log line stays well under PIPE_BUF. */
-const MAX_TEXT = 1000;
-const clip = (s: string): string => (s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT - 1)}…` : s);
 
 type Move = Partial<Pick<TransitionEvent, 'orchestrator' | 'attempt' | 'reason' | 'summary' | 'notBefore' | 'cause'>>;
 
@@ -165,12 +161,16 @@ export class TaskQueue {
     const t = this.must(id);
     if (!GAVE_UP.has(t.state)) throw new IllegalTransitionError(id, t.state, 'pending');
     this.move(t, 'pending', { attempt: 0, reason: 'retried by hand' });
+    // A cause can be a task of an earlier phase rather than a dep, so topological order is not enough: repeat until nothing changes.
     const revived = new Set([id]);
-    for (const d of this.graph.topologicalOrder()) {
-      const x = this.must(d);
-      if (x.state === 'cancelled' && x.cause !== null && revived.has(x.cause)) {
-        this.move(x, 'pending', { reason: `${id} retried` });
-        revived.add(d);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const x of this.list()) {
+        if (x.state === 'cancelled' && x.cause !== null && revived.has(x.cause)) {
+          this.move(x, 'pending', { reason: `${id} retried` });
+          revived.add(x.id);
+          grew = true;
+        }
       }
     }
     this.settle();

@@ -19,12 +19,15 @@ export interface TaskDef {
  * Where a task is in its life. Each state carries its own data; `since` is
  * the time of the transition into it.
  *
- *   add ─▶ pending ─deps done, phase open─▶ ready ─assign─▶ assigned ─start─▶ running ─complete─▶ done ─▶ merging ─▶ merged
- *           ▲  ▲ ▲◀────── a gate closes ──────┘                │                 │ │ │                 ▲            │
- *           │  │ └─────────── release (no attempt counted) ────┴─────────────────┘ │ │                 └────────────┘
- *           │  └──── retry (automatic while attempts remain, or by hand) ── failed ◀┘ │
- *           │                                       (retried like failed) timed-out ◀──────┘ deadline passed
- *           └─ retry by hand ── cancelled ◀── cancel, or a dep / an earlier phase gave up (from pending … running)
+ *            ┌────────── release (from assigned or running; the attempt does not count) ───────────┐
+ *            ▼                                                                                     │
+ *   add ─▶ pending ─deps done, phase open─▶ ready ─assign─▶ assigned ─start (attempt+1)─▶ running ─┤
+ *            ▲  ◀── a phase gate closes again ┘                                                    ├─complete─▶ done ─▶ merging ─▶ merged
+ *            │                                                                                     ├─fail─────▶ failed     (merging ─▶ done
+ *            │                                                                                     └─deadline─▶ timed-out   to merge again)
+ *            └─ retry: automatic while attempts remain, or by hand ◀── failed | timed-out | cancelled
+ *
+ *   pending | ready | assigned | running ─cancel, or a dep or an earlier phase gave up─▶ cancelled
  *
  * failed, timed-out and cancelled are final unless retried; done, merging and
  * merged satisfy dependents. Any other move throws IllegalTransitionError.

@@ -45,8 +45,14 @@ const missionArb = fc.integer({ min: 1, max: 10 }).chain((n) =>
   }),
 );
 
-const OPS = ['tick', 'dispatch', 'dispatch', 'start', 'start', 'complete', 'complete', 'fail', 'timeout', 'offline', 'cancel', 'retry'] as const;
-const stepArb = fc.record({ op: fc.constantFrom(...OPS), pick: fc.nat(), ms: fc.integer({ min: 1, max: 120 }), requeue: fc.boolean() });
+const WEIGHTS = { tick: 1, dispatch: 4, steal: 1, start: 4, complete: 2, fail: 2, timeout: 1, offline: 1, cancel: 1, retry: 1 } as const;
+const OPS = Object.keys(WEIGHTS) as (keyof typeof WEIGHTS)[];
+const stepArb = fc.record({
+  op: fc.oneof(...OPS.map((op) => ({ arbitrary: fc.constant(op), weight: WEIGHTS[op] }))),
+  pick: fc.nat(),
+  ms: fc.integer({ min: 1, max: 120 }),
+  requeue: fc.boolean(),
+});
 
 /** What the test itself believes, kept apart from the queue's own bookkeeping. */
 function checkInvariants(q: TaskQueue, events: TaskEvent[], holding: Map<string, string>, clock: { now(): number }) {
@@ -107,6 +113,16 @@ function simulate(defs: TaskDef[], fleet: number, steps: { op: (typeof OPS)[numb
     switch (s.op) {
       case 'tick': clock.t += s.ms; break;
       case 'dispatch': dispatch(s.pick); break;
+      case 'steal': {
+        // A buggy dispatcher hands out a held task again, or a second task to a busy orchestrator: both refused.
+        const held = pick([...holding], s.pick);
+        if (!held) break;
+        const other = orchestrators.find((o) => o !== held[0]);
+        if (other) expect(() => q.assign(held[1], other)).toThrow();
+        const next = q.ready()[0];
+        if (next) expect(() => q.assign(next.id, held[0])).toThrow(`already holds task "${held[1]}"`);
+        break;
+      }
       case 'start': { const t = pick(inState('assigned'), s.pick); if (t) q.start(t.id); break; }
       case 'complete': finish(pick(inState('running'), s.pick), (t) => q.complete(t.id, `did ${t.id}`)); break;
       case 'fail': finish(pick(inState('running'), s.pick), (t) => q.fail(t.id, 'tests failed')); break;
@@ -159,11 +175,12 @@ function simulate(defs: TaskDef[], fleet: number, steps: { op: (typeof OPS)[numb
   }
 }
 
+// TASKS_RUNS=5000 npx vitest run test/unit/tasks-queue.property.test.ts --testTimeout=600000 searches harder.
 describe('TaskQueue under a random fleet', () => {
   it('keeps deps, phases, single ownership, retries and replay consistent', () => {
     fc.assert(
-      fc.property(missionArb, fc.integer({ min: 1, max: 4 }), fc.array(stepArb, { maxLength: 60 }), simulate),
-      { numRuns: 200 },
+      fc.property(missionArb, fc.integer({ min: 1, max: 4 }), fc.array(stepArb, { minLength: 20, maxLength: 80, size: 'max' }), simulate),
+      { numRuns: Number(process.env.TASKS_RUNS ?? 200) },
     );
   });
 });

@@ -78,6 +78,17 @@ describe('TaskQueue', () => {
     expect(ids(q.ready())).toEqual(['merge', 'lint']);
   });
 
+  it('sends a ready task back to pending when a new task reopens an earlier phase', () => {
+    const { q } = setup();
+    q.addAll([def('schema', inStream('core', 'foundation')), def('ui', inStream('front', 'parallel'))]);
+    run(q, 'schema');
+    q.complete('schema', '');
+    expect(ids(q.ready())).toEqual(['ui']);
+    q.add(def('auth', inStream('core', 'foundation')));
+    expect(q.get('ui')?.state).toBe('pending');
+    expect(ids(q.ready())).toEqual(['auth']);
+  });
+
   it('reports progress per stream and draws bars', () => {
     const { q } = setup();
     q.addAll([
@@ -108,6 +119,17 @@ describe('TaskQueue', () => {
     const retried = q.retry('base');
     expect(retried).toMatchObject({ state: 'ready', attempts: 0 });
     expect(q.list().map((t) => t.state)).toEqual(['ready', 'pending', 'pending']);
+  });
+
+  it('brings back every task cancelled through a retried one, whatever order they were added in', () => {
+    const { q } = setup();
+    q.addAll([def('glue', inStream('glue', 'integration')), def('ui', inStream('front', 'parallel')), def('base', inStream('core', 'foundation'))]);
+    run(q, 'base');
+    q.fail('base', 'broken');
+    // Retrying glue alone cannot help: it is cancelled again, now blamed on ui, itself cancelled because of base.
+    expect(q.retry('glue')).toMatchObject({ state: 'cancelled', cause: 'ui' });
+    q.retry('base');
+    expect(q.list().map((t) => t.state)).toEqual(['pending', 'pending', 'ready']);
   });
 
   it('releases an offline orchestrator\'s task without counting the attempt', () => {
