@@ -65,6 +65,8 @@ function statusAfter(task: Task, e: TransitionEvent): TaskStatus {
     if (e.orchestrator === null) throw new EventMismatchError(`event for task "${e.task}" into ${e.to} names no orchestrator`);
     return e.orchestrator;
   };
+  // The agent's summary follows a finished task through the merge states.
+  const summary = e.summary ?? ('summary' in task ? task.summary : '');
   switch (e.to) {
     case 'pending':
       return { state: 'pending', since, orchestrator: null, notBefore: e.notBefore ?? null };
@@ -75,11 +77,11 @@ function statusAfter(task: Task, e: TransitionEvent): TaskStatus {
     case 'running':
       return { state: 'running', since, orchestrator: holder(), deadline: task.timeoutMs === null ? null : since + task.timeoutMs };
     case 'done':
-      return { state: 'done', since, orchestrator: holder(), summary: e.summary ?? '' };
+      return { state: 'done', since, orchestrator: holder(), summary };
     case 'merging':
-      return { state: 'merging', since, orchestrator: holder() };
+      return { state: 'merging', since, orchestrator: holder(), summary };
     case 'merged':
-      return { state: 'merged', since, orchestrator: holder() };
+      return { state: 'merged', since, orchestrator: holder(), summary };
     case 'failed':
       return { state: 'failed', since, orchestrator: e.orchestrator, reason: e.reason ?? '' };
     case 'timed-out':

@@ -130,6 +130,16 @@ export class TaskQueue {
     return this.must(t.id);
   }
 
+  /** The merge queue took this done task's branch. */
+  beginMerge(id: string): Task {
+    return this.move(this.must(id), 'merging', {});
+  }
+
+  /** The branch landed on the base branch, or (`landed` false) has to wait for another try. */
+  endMerge(id: string, landed: boolean, reason?: string): Task {
+    return this.move(this.must(id), landed ? 'merged' : 'done', reason === undefined ? {} : { reason: clip(reason) });
+  }
+
   /** A failed attempt: back to pending after a backoff while attempts remain, else failed for good. */
   fail(id: string, reason: string): Task {
     const t = this.move(this.must(id), 'failed', { reason: clip(reason) });

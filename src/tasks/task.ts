@@ -38,8 +38,8 @@ export type TaskStatus =
   | { state: 'assigned'; since: number; orchestrator: string }
   | { state: 'running'; since: number; orchestrator: string; deadline: number | null }
   | { state: 'done'; since: number; orchestrator: string; summary: string }
-  | { state: 'merging'; since: number; orchestrator: string }
-  | { state: 'merged'; since: number; orchestrator: string }
+  | { state: 'merging'; since: number; orchestrator: string; summary: string }
+  | { state: 'merged'; since: number; orchestrator: string; summary: string }
   | { state: 'failed'; since: number; orchestrator: string | null; reason: string }
   | { state: 'timed-out'; since: number; orchestrator: string }
   /** `cause` names the task whose failure cancelled this one; null when cancelled directly. */

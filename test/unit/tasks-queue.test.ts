@@ -17,6 +17,7 @@ function setup() {
   return { clock, events, q };
 }
 
+const replayed = (events: TaskEvent[]) => TaskQueue.fromEvents(events, { clock: { now: () => 0 } });
 const ids = (tasks: { id: string }[]) => tasks.map((t) => t.id);
 
 function run(q: TaskQueue, id: string, who = 'ann') {
@@ -142,6 +143,20 @@ describe('TaskQueue', () => {
     expect(q.release('ann')).toBeUndefined();
     q.assign('a', 'bob');
     expect(() => q.assign('a', 'cy')).toThrow('cannot go from assigned to assigned');
+  });
+
+  it('moves a done task through the merge states, keeping its summary', () => {
+    const { q, events } = setup();
+    q.add(def('a'));
+    run(q, 'a');
+    q.complete('a', 'shipped');
+    expect(() => q.endMerge('a', true)).toThrow('cannot go from done to merged');
+    q.beginMerge('a');
+    expect(q.endMerge('a', false, 'conflict in api.ts')).toMatchObject({ state: 'done', summary: 'shipped' });
+    q.beginMerge('a');
+    expect(q.endMerge('a', true)).toMatchObject({ state: 'merged', summary: 'shipped', orchestrator: 'ann' });
+    expect(replayed(events).snapshot()).toEqual(q.snapshot());
+    expect(events.slice(-4).map((e) => `${e.from}->${e.to}`)).toEqual(['done->merging', 'merging->done', 'done->merging', 'merging->merged']);
   });
 
   it('will not give one orchestrator two tasks', () => {
