@@ -62,13 +62,17 @@ export function runSimAgent(opts: SimAgentOptions): Promise<number> {
       stdin.off('data', onData);
       stdin.off('end', onEnd);
       stdin.off('error', onError);
-      if (stdin.isTTY) stdin.setRawMode?.(false);
+      try {
+        if (stdin.isTTY) stdin.setRawMode?.(false);
+      } catch {
+        // The terminal is already gone (pane killed): nothing left to restore.
+      }
       stdin.pause();
       // Let queued prompt-log writes land first: a test may read the log right after we exit.
       void logChain.then(() => resolve(code));
     };
 
-    const redrawInput = () => screen.setInput(segments.map((s) => (s.kind === 'paste' ? pasteLabel(s.text) : visible(s.text))).join(''));
+    const redrawInput = () => screen.setInput(labelOf(segments));
 
     const handle = (ev: InputEvent) => {
       if (ev.type === 'interrupt') {
@@ -92,7 +96,8 @@ export function runSimAgent(opts: SimAgentOptions): Promise<number> {
           return redrawInput();
         case 'erase': {
           const last = segments[segments.length - 1];
-          if (last?.kind === 'typed' && last.text.length > 1) last.text = [...last.text].slice(0, -1).join('');
+          const chars = last?.kind === 'typed' ? [...last.text] : [];
+          if (last && chars.length > 1) last.text = chars.slice(0, -1).join('');
           else segments.pop();
           return redrawInput();
         }
@@ -106,7 +111,7 @@ export function runSimAgent(opts: SimAgentOptions): Promise<number> {
 
     const submit = () => {
       const text = segments.map((s) => s.text).join('');
-      const label = segments.map((s) => (s.kind === 'paste' ? pasteLabel(s.text) : visible(s.text))).join('');
+      const label = labelOf(segments);
       segments = [];
       redrawInput();
       if (text.trim() === '') return;
@@ -216,6 +221,11 @@ export function runSimAgent(opts: SimAgentOptions): Promise<number> {
     stdin.on('error', onError);
     stdin.resume();
   });
+}
+
+/** What the prompt line shows: typed text made inert, multi-line pastes as one label. */
+function labelOf(segments: Segment[]): string {
+  return segments.map((s) => (s.kind === 'paste' ? pasteLabel(s.text) : visible(s.text))).join('');
 }
 
 function positive(raw: string | undefined): number | undefined {
