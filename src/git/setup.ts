@@ -1,7 +1,6 @@
 import { constants as osConstants } from 'node:os';
 import { cp, lstat, mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
-import { execa } from 'execa';
 
 export interface SetupOptions {
   /** The user's main checkout; `copy` paths are relative to it. */
@@ -65,6 +64,8 @@ async function runStep(log: FileHandle, opts: SetupOptions, command: string): Pr
   const started = Date.now();
   // stdin is closed so a command that prompts fails instead of waiting forever.
   const target = { file: opts.logFile, append: true } as const;
+  // Loaded only when a mission has setup commands: most supervisor starts never pay for it.
+  const { execa } = await import('execa');
   const result = await execa('sh', ['-c', command], {
     cwd: opts.worktree,
     env: opts.env,
