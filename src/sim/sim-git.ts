@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { Git } from '../git/git.js';
 
 /** The little git the sim agent needs. */
 export interface SimGit {
@@ -8,27 +8,15 @@ export interface SimGit {
   commit(paths: string[], message: string): Promise<string>;
 }
 
-/** The shape of src/git's `Git.run`, so `simGit(cwd, new Git(cwd))` works once that module lands. */
+/** The part of src/git's `Git` used here, so tests can hand in a recording fake. */
 export interface GitRunner {
   run(args: string[], opts?: { allowFail?: boolean }): Promise<{ stdout: string; stderr: string; exitCode: number }>;
-}
-
-/** Stand-in for src/git until it lands: the only place in src/sim that runs git. argv only, never a shell. */
-export function execaGitRunner(cwd: string): GitRunner {
-  return {
-    async run(args, opts = {}) {
-      const r = await execa('git', args, { cwd, reject: false, stdin: 'ignore' });
-      const out = { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? 1 };
-      if (out.exitCode !== 0 && !opts.allowFail) throw new Error(`git ${args.join(' ')} failed: ${out.stderr.trim() || out.stdout.trim()}`);
-      return out;
-    },
-  };
 }
 
 /** Used only when the repository has no identity, so a commit never fails on a bare machine. */
 const FALLBACK_IDENTITY = ['-c', 'user.name=flotilla sim', '-c', 'user.email=sim@flotilla.invalid'];
 
-export function simGit(cwd: string, runner: GitRunner = execaGitRunner(cwd)): SimGit {
+export function simGit(cwd: string, runner: GitRunner = new Git(cwd)): SimGit {
   return {
     async isWorkTree() {
       try {
