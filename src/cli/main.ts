@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
  */
 type Loader = () => Promise<{ run: (...args: any[]) => Promise<number | void> }>;
 
-const socketOption = () =>
+type Commander = typeof import('commander');
+
+const socketOption = ({ Option }: Commander) =>
   new Option('--socket <name>', 'private tmux server (tmux -L NAME); default $FLOTILLA_TMUX_SOCKET or your default server');
 
 /** Load the command's module only when it runs; extra leading arguments go before commander's. */
@@ -25,7 +27,8 @@ function version(): string {
   return pkg.version;
 }
 
-export function buildProgram(): Command {
+export function buildProgram(commander: Commander): Command {
+  const { Command } = commander;
   const program = new Command('flotilla')
     .description('Run a fleet of AI coding agents in colored tmux panes, each in its own git worktree.')
     .option('-V, --version', 'print the version')
@@ -36,7 +39,7 @@ export function buildProgram(): Command {
     .command('up')
     .description('start the mission\'s supervisor, tmux session, worktrees and agents (default ./flotilla.yaml)')
     .argument('[mission]', 'mission file', 'flotilla.yaml')
-    .addOption(socketOption())
+    .addOption(socketOption(commander))
     .option('--foreground', 'keep the supervisor attached to this terminal')
     .option('--wait', 'block until every task is done or one failed for good')
     .option('--timeout <seconds>', 'with --wait: give up after this long', Number)
@@ -48,14 +51,14 @@ export function buildProgram(): Command {
     .argument('[mission]', 'mission name or file')
     .option('--all', 'stop every running mission')
     .option('--force', 'also remove worktrees with unmerged or uncommitted work')
-    .addOption(socketOption())
+    .addOption(socketOption(commander))
     .action(action(() => import('./commands/down.js')));
 
   program
     .command('ls')
     .description('list running supervisors')
     .option('--json', 'machine-readable output')
-    .addOption(socketOption())
+    .addOption(socketOption(commander))
     .action(action(() => import('./commands/ls.js')));
 
   program
@@ -63,14 +66,14 @@ export function buildProgram(): Command {
     .description('show a mission\'s orchestrators, panes, heartbeats')
     .argument('[mission]', 'mission name or file')
     .option('--json', 'machine-readable output')
-    .addOption(socketOption())
+    .addOption(socketOption(commander))
     .action(action(() => import('./commands/status.js')));
 
   program
     .command('attach')
     .description('attach this terminal to a mission\'s tmux session')
     .argument('[mission]', 'mission name or file')
-    .addOption(socketOption())
+    .addOption(socketOption(commander))
     .action(action(() => import('./commands/attach.js')));
 
   for (const verb of ['pause', 'resume'] as const) {
@@ -78,7 +81,7 @@ export function buildProgram(): Command {
       .command(verb)
       .description(`${verb} a mission's supervisor`)
       .argument('[mission]', 'mission name or file')
-      .addOption(socketOption())
+      .addOption(socketOption(commander))
       .action(action(() => import('./commands/control.js'), verb));
   }
 
@@ -105,7 +108,7 @@ export function buildProgram(): Command {
     .argument('<mode>', 'tabs | grid | toggle')
     .argument('[mission]', 'mission name or file')
     .option('--session <name>', 'tmux session (used by the key binding)')
-    .addOption(socketOption())
+    .addOption(socketOption(commander))
     .action(action(() => import('./commands/layout.js')));
 
   program
@@ -120,7 +123,7 @@ export function buildProgram(): Command {
     .description('bring up the demo mission on a throwaway repository with stand-in agents')
     .option('--dir <dir>', 'where to create the throwaway repository (default: a new temp dir)')
     .option('--headless', 'do not attach; print how to attach instead')
-    .addOption(socketOption())
+    .addOption(socketOption(commander))
     .action(action(() => import('./commands/demo.js')));
 
   program
@@ -131,7 +134,7 @@ export function buildProgram(): Command {
   program
     .command('supervise', { hidden: true })
     .argument('<mission>', 'mission file')
-    .addOption(socketOption())
+    .addOption(socketOption(commander))
     .action(action(() => import('./commands/supervise.js')));
 
   return program;
@@ -142,7 +145,8 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${version()}\n`);
     return;
   }
-  const program = buildProgram();
+  // commander is loaded only past the --version fast path.
+  const program = buildProgram(await import('commander'));
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -1,6 +1,5 @@
 import { mkdir, readFile, rename, writeFile, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import lockfile from 'proper-lockfile';
 
 /**
  * JSON files that several processes share. Writes go to a temp file that is
@@ -32,7 +31,9 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
 /** Run `fn` with an exclusive lock on `file` (which need not exist yet). */
 export async function withLock<R>(file: string, fn: () => Promise<R>): Promise<R> {
   await mkdir(dirname(file), { recursive: true });
-  // proper-lockfile locks an existing path; lock the directory-local ".lock" target via realpath: false.
+  // realpath: false lets us lock a file that does not exist yet (the lock is a sibling directory).
+  // Imported on first use: readers (status, ls) never lock and skip its cost.
+  const { default: lockfile } = await import('proper-lockfile');
   const release = await lockfile.lock(file, {
     realpath: false,
     stale: 10_000,

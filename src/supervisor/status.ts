@@ -13,7 +13,8 @@ export interface OrchestratorRuntime {
   state: PaneState;
   dead?: boolean;
   deadPolls?: number;
-  labelled?: boolean;
+  /** The state text last shown in the pane's border. */
+  label?: string;
   exitStatus: number | undefined;
   exitSignal?: number | undefined;
   heartbeat: Heartbeat | undefined;

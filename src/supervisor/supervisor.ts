@@ -157,6 +157,11 @@ export class Supervisor {
       rt.exitStatus = pane.dead ? pane.deadStatus : undefined;
       rt.exitSignal = pane.dead ? pane.deadSignal : undefined;
     }
+    // Debian's tmux 3.3a (libutempter) can lose SIGCHLD: the pane is dead but its status never
+    // arrives until tmux reaps another child. Running one makes it reap them all.
+    if (panes.some((p) => p.dead && p.deadStatus === undefined && p.deadSignal === undefined)) {
+      await this.tmux.tryRun(['run-shell', 'true']);
+    }
     await this.applyStates();
   }
 
@@ -165,14 +170,12 @@ export class Supervisor {
     const commands: string[][] = [];
     for (const rt of this.runtime.values()) {
       const next: PaneState = derivePaneState({ dead: Boolean(rt.dead), heartbeat: rt.heartbeat, nowMs: now, startedAtMs: rt.seenAt });
-      if (next === rt.state && rt.labelled) continue;
-      if (next !== rt.state) {
-        const detail = next === 'dead' ? ` (pane ${rt.pane ?? 'gone'}, ${rt.exitSignal ? `killed by signal ${rt.exitSignal}` : `exit status ${rt.exitStatus ?? 'unknown'}`})` : '';
-        this.logger.log(`${rt.orchestrator.name}: ${rt.state} -> ${next}${detail}`);
-      }
+      const label = stateLabel(next, rt.exitStatus, rt.exitSignal);
+      if (label === rt.label) continue;
+      if (next !== rt.state || next === 'dead') this.logger.log(`${rt.orchestrator.name}: ${rt.state} -> ${label}${next === 'dead' ? ` (pane ${rt.pane ?? 'gone'})` : ''}`);
       rt.state = next;
-      rt.labelled = true;
-      if (rt.pane) commands.push(stateCommand(rt.pane, stateLabel(next, rt.exitStatus, rt.exitSignal)));
+      rt.label = label;
+      if (rt.pane) commands.push(stateCommand(rt.pane, label));
     }
     if (commands.length > 0) {
       await this.tmux.chain(commands).catch((e) => this.logger.log(`could not update pane titles: ${e}`));
