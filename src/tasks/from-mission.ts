@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Mission } from '../mission/schema.js';
 import type { TaskDef } from './task.js';
 
@@ -11,6 +12,7 @@ export function taskDefsFromMission(mission: Pick<Mission, 'tasks' | 'streams'>)
       if (phase === undefined) throw new Error(`task "${t.id}" names unknown stream "${t.stream}"`);
       stream = { name: t.stream, phase };
     }
+    const body = t.prompt ?? (t.prompt_file !== undefined ? readFileSync(t.prompt_file, 'utf8') : undefined);
     return {
       id: t.id,
       title: t.title,
@@ -20,6 +22,9 @@ export function taskDefsFromMission(mission: Pick<Mission, 'tasks' | 'streams'>)
       timeoutMs: t.timeout === undefined ? null : Math.round(t.timeout * 1000),
       role: t.role ?? null,
       stream,
+      // prompt_file is already absolute (the loader resolved and checked it); read now so the event log is self-contained.
+      ...(body ? { body } : {}),
+      ...(t.sim ? { sim: t.sim } : {}),
     };
   });
 }

@@ -13,6 +13,10 @@ export interface TaskDef {
   timeoutMs: number | null;
   role: string | null;
   stream: { name: string; phase: StreamPhase } | null;
+  /** The instructions delivered with the title (an inline prompt or a prompt file's text, read when added). */
+  body?: string | null;
+  /** Script for the built-in sim agent, carried into the prompt. */
+  sim?: Record<string, unknown> | null;
 }
 
 /**
@@ -86,8 +90,8 @@ export class IllegalTransitionError extends Error {
 }
 
 export function defOf(task: TaskDef): TaskDef {
-  const { id, title, deps, priority, retries, timeoutMs, role, stream } = task;
-  return { id, title, deps: [...deps], priority, retries, timeoutMs, role, stream: stream ? { ...stream } : null };
+  const { id, title, deps, priority, retries, timeoutMs, role, stream, body, sim } = task;
+  return { id, title, deps: [...deps], priority, retries, timeoutMs, role, stream: stream ? { ...stream } : null, ...(body ? { body } : {}), ...(sim ? { sim: { ...sim } } : {}) };
 }
 
 export function newTask(def: TaskDef, since: number): Task {

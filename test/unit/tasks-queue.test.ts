@@ -229,11 +229,14 @@ describe('TaskQueue', () => {
   it('builds definitions from a mission', () => {
     const defs = taskDefsFromMission({
       streams: [{ name: 'core', phase: 'foundation' }],
-      tasks: [{ id: 'a', title: 'A', stream: 'core', timeout: 90, retries: 2 }, { id: 'b', title: 'B', deps: ['a'], priority: 3, role: 'qa' }],
+      tasks: [
+        { id: 'a', title: 'A', stream: 'core', timeout: 90, retries: 2, prompt: 'Do A.' },
+        { id: 'b', title: 'B', deps: ['a'], priority: 3, role: 'qa', sim: { duration_ms: 5 } },
+      ],
     });
     expect(defs).toEqual([
-      { id: 'a', title: 'A', deps: [], priority: 0, retries: 2, timeoutMs: 90_000, role: null, stream: { name: 'core', phase: 'foundation' } },
-      { id: 'b', title: 'B', deps: ['a'], priority: 3, retries: 0, timeoutMs: null, role: 'qa', stream: null },
+      { id: 'a', title: 'A', deps: [], priority: 0, retries: 2, timeoutMs: 90_000, role: null, stream: { name: 'core', phase: 'foundation' }, body: 'Do A.' },
+      { id: 'b', title: 'B', deps: ['a'], priority: 3, retries: 0, timeoutMs: null, role: 'qa', stream: null, sim: { duration_ms: 5 } },
     ]);
   });
 });
