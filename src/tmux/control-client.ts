@@ -14,8 +14,9 @@ import { exactSession, type TmuxServer } from './server.js';
  * - The attach itself is answered by a `%begin/%end` block with flags 0; commands
  *   read from our stdin get flags 1. Commands written before that block may run
  *   before the attach does, so `attach` waits for it before anyone can send.
- * - Attaching to a missing session prints only `%exit` (no `%error`, nothing on
- *   stderr) and exits 0.
+ * - Attaching to a missing session answers the attach block with `%error`
+ *   ("can't find session: X") then `%exit`, exit status 1; if stdin is already
+ *   at EOF it prints only `%exit` and exits 0, so both are handled.
  * - A control client that never ran `refresh-client -C WxH` does not count for
  *   window sizes whatever `window-size` says (latest, smallest and largest all
  *   left a 200x50 window alone, though the client reports 80 columns); we also
