@@ -9,6 +9,10 @@ export interface Heartbeat {
   /** Optional agent state as the writer sees it (working, idle, waiting-for-human, ...). */
   state?: string;
   note?: string;
+  /** The agent's own session id (Claude Code's `session_id`), when its hooks report one. */
+  sessionId?: string;
+  /** The agent's transcript file (Claude Code's `transcript_path`), for token and cost accounting. */
+  transcriptPath?: string;
 }
 
 /**
