@@ -1,0 +1,199 @@
+import type { AgentConfig } from '../mission/schema.js';
+import { aiderScreen } from './screens/aider.js';
+import { claudeScreen } from './screens/claude.js';
+import { codexScreen } from './screens/codex.js';
+import { genericScreen } from './screens/generic.js';
+import { simScreen } from './screens/sim.js';
+import type { ScreenPatterns, ScreenRule, ScreenState } from './screens/types.js';
+
+export type { ScreenState } from './screens/types.js';
+
+/**
+ * What a pane's screen says about its agent: the fallback signal when hooks
+ * are silent, and the only one for generic agents. Pure: give it the text of
+ * `capture-pane -p`.
+ */
+export type AgentKind = AgentConfig['kind'];
+
+export const SCREEN_PATTERNS: Record<AgentKind, ScreenPatterns> = {
+  claude: claudeScreen,
+  codex: codexScreen,
+  aider: aiderScreen,
+  generic: genericScreen,
+  sim: simScreen,
+};
+
+export interface ScreenReading {
+  state?: ScreenState;
+  /** Share of the context window used, 0-100. */
+  contextPercent?: number;
+  /** When a usage limit resets, as the agent printed it ("4:20am"); only with state `limit`. */
+  limitResetsAt?: string;
+}
+
+const DEFAULT_LAST_LINES = 10;
+
+export function classifyScreen(kind: AgentKind, screenText: string, patterns: ScreenPatterns = SCREEN_PATTERNS[kind]): ScreenReading {
+  const all = screenText
+    .replace(ANSI, '')
+    .split(/\r?\n/)
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim() !== '');
+  const bottom = all.slice(-(patterns.lastLines ?? DEFAULT_LAST_LINES));
+  const regions = { 'last-lines': regionOf(bottom, all.length - bottom.length), anywhere: regionOf(all, 0) };
+
+  const reading: ScreenReading = {};
+  const state = pickState(patterns.rules, regions);
+  if (state) reading.state = state;
+
+  const context = lowestContext(patterns, regions['last-lines']);
+  if (context !== undefined) reading.contextPercent = context;
+
+  if (state === 'limit' && patterns.limitResetsAt) {
+    const at = lastMatch(patterns.limitResetsAt, regions['last-lines'])?.match[1]?.trim();
+    if (at) reading.limitResetsAt = at;
+  }
+  return reading;
+}
+
+interface Region {
+  text: string;
+  /** Character offset in `text` where each line starts, and that line's index on the whole screen. */
+  starts: number[];
+  firstLine: number;
+}
+
+function regionOf(lines: string[], firstLine: number): Region {
+  const starts: number[] = [];
+  let offset = 0;
+  for (const line of lines) {
+    starts.push(offset);
+    offset += line.length + 1;
+  }
+  return { text: lines.join('\n'), starts, firstLine };
+}
+
+/**
+ * Among the rules that match, the one whose match is lowest on screen: the
+ * newest thing the agent printed (an "API Error" above a later "Baked for 8s"
+ * is over). Fallback rules count only when nothing else matches.
+ */
+function pickState(rules: ScreenRule[], regions: Record<'last-lines' | 'anywhere', Region>): ScreenState | undefined {
+  let best: { state: ScreenState; line: number } | undefined;
+  for (const rule of rules) {
+    if (rule.fallback) continue;
+    const found = lastMatch(rule.pattern, regions[rule.where ?? 'last-lines']);
+    if (found && (!best || found.line > best.line)) best = { state: rule.state, line: found.line };
+  }
+  if (best) return best.state;
+  return rules.find((rule) => rule.fallback && lastMatch(rule.pattern, regions[rule.where ?? 'last-lines']))?.state;
+}
+
+function lowestContext(patterns: ScreenPatterns, region: Region): number | undefined {
+  let best: { percent: number; line: number } | undefined;
+  for (const rule of patterns.context ?? []) {
+    const found = lastMatch(rule.pattern, region);
+    const n = Number(found?.match[1]);
+    if (!found || !Number.isFinite(n) || n < 0 || n > 100) continue;
+    if (!best || found.line > best.line) best = { percent: rule.means === 'used' ? n : 100 - n, line: found.line };
+  }
+  return best?.percent;
+}
+
+const globalCache = new WeakMap<RegExp, RegExp>();
+
+function lastMatch(pattern: RegExp, region: Region): { match: RegExpExecArray; line: number } | undefined {
+  let global = globalCache.get(pattern);
+  if (!global) {
+    global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+    globalCache.set(pattern, global);
+  }
+  global.lastIndex = 0;
+  let last: RegExpExecArray | undefined;
+  for (let m = global.exec(region.text); m; m = global.exec(region.text)) {
+    last = m;
+    if (m[0] === '') global.lastIndex++;
+  }
+  if (!last) return undefined;
+  let line = 0;
+  while (line + 1 < region.starts.length && region.starts[line + 1]! <= last.index) line++;
+  return { match: last, line: region.firstLine + line };
+}
+
+/** CSI and OSC sequences, in case a screen was captured with `capture-pane -e`. */
+const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+
+export interface Clock {
+  now(): number;
+}
+
+export interface DebouncedClassifierOptions {
+  debounceMs?: number;
+  clock?: Clock;
+  /** Override the kind's patterns (tests, user-supplied rules). */
+  patterns?: ScreenPatterns;
+}
+
+/** States that need a human or a restart: reported on the first screen that shows them. */
+const IMMEDIATE = new Set<ScreenState>(['waiting-for-human', 'error']);
+
+/**
+ * Screens flicker between states mid-redraw (the spinner erased a frame before
+ * the "Worked for" line is printed), so a new state is reported only once it
+ * has held for `debounceMs`; a permission prompt or an error is reported at once.
+ *
+ * Feed it screens with `observe`; call `tick` from a timer (due at `pendingUntil`)
+ * when no new screen arrives. Both return the newly reported state, if any.
+ */
+export class DebouncedClassifier {
+  readonly debounceMs: number;
+  private readonly clock: Clock;
+  private readonly patterns: ScreenPatterns;
+  private reported: ScreenState | undefined;
+  private pending: { state: ScreenState; since: number } | undefined;
+  /** The most recent reading, context and limit included. */
+  latest: ScreenReading = {};
+
+  constructor(
+    readonly kind: AgentKind,
+    opts: DebouncedClassifierOptions = {},
+  ) {
+    this.debounceMs = opts.debounceMs ?? 300;
+    this.clock = opts.clock ?? Date;
+    this.patterns = opts.patterns ?? SCREEN_PATTERNS[kind];
+  }
+
+  /** The last reported state. */
+  get state(): ScreenState | undefined {
+    return this.reported;
+  }
+
+  /** When the pending state will be reported if it keeps holding, or undefined. */
+  get pendingUntil(): number | undefined {
+    return this.pending ? this.pending.since + this.debounceMs : undefined;
+  }
+
+  observe(screenText: string): ScreenState | undefined {
+    this.latest = classifyScreen(this.kind, screenText, this.patterns);
+    const next = this.latest.state;
+    if (next === undefined || next === this.reported) {
+      // An unreadable screen (mid-redraw) or the settled state again: whatever was pending did not hold.
+      this.pending = undefined;
+      return undefined;
+    }
+    if (IMMEDIATE.has(next)) return this.report(next);
+    if (this.pending?.state !== next) this.pending = { state: next, since: this.clock.now() };
+    return this.tick();
+  }
+
+  tick(): ScreenState | undefined {
+    if (!this.pending || this.clock.now() - this.pending.since < this.debounceMs) return undefined;
+    return this.report(this.pending.state);
+  }
+
+  private report(state: ScreenState): ScreenState {
+    this.reported = state;
+    this.pending = undefined;
+    return state;
+  }
+}

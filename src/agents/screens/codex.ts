@@ -1,0 +1,20 @@
+import type { ScreenPatterns } from './types.js';
+
+/**
+ * OpenAI Codex CLI's TUI, from its public source and docs; not yet checked
+ * against a recorded screen, so kept loose. Working shows
+ * `• Working (12s • esc to interrupt)`, approvals ask "Would you like to run
+ * the following command?", the composer prompt is `›`.
+ */
+export const codexScreen: ScreenPatterns = {
+  lastLines: 10,
+  rules: [
+    { state: 'waiting-for-human', pattern: /Would you like to (?:run|make|apply|allow)[^\n]*\?|Allow command\?/ },
+    { state: 'working', pattern: /\besc to interrupt\b/i },
+    { state: 'limit', pattern: /You['’]ve hit your usage limit/ },
+    { state: 'error', pattern: /^\s*■ [^\n]*(?:error|Error)|stream error|unexpected status \d{3}/m },
+    { state: 'idle', pattern: /^\s*[›▌] /m, fallback: true },
+  ],
+  context: [{ pattern: /(\d{1,3})% context left/, means: 'remaining' }],
+  limitResetsAt: /You['’]ve hit your usage limit[\s\S]*?[Tt]ry again (?:at|in) ([^.\n]+)/,
+};
