@@ -31,7 +31,8 @@ export function agentLaunch(agent: AgentConfig, ctx: LaunchContext): AgentLaunch
   const args = [...(agent.args ?? [])];
   switch (agent.kind) {
     case 'sim':
-      return { argv: [...flotillaArgv(), 'sim-agent', ...args], env };
+      // The stand-in reports through `flotilla done`, the same channel a real agent uses.
+      return { argv: [...flotillaArgv(), 'sim-agent', ...args], env: { FLOTILLA_SIM_REPORT: '1', ...env } };
     case 'generic':
       return { argv: [agent.command ?? 'sh', ...args], env };
     case 'claude': {

@@ -119,6 +119,50 @@ export function buildProgram(commander: Commander): Command {
     .action(action(() => import('./commands/heartbeat.js')));
 
   program
+    .command('done')
+    .description('(agent side) the current task is finished')
+    .option('--summary <text>', 'one line on what was done')
+    .action(action(() => import('./commands/done.js')));
+
+  program
+    .command('fail')
+    .description('(agent side) the current task cannot be finished')
+    .requiredOption('--reason <text>', 'why')
+    .action(action(() => import('./commands/fail.js')));
+
+  program
+    .command('note')
+    .description('(agent side) add a note to the supervisor log')
+    .argument('<text...>', 'the note')
+    .action(action(() => import('./commands/note.js')));
+
+  program
+    .command('task')
+    .description('add, list, show, cancel or retry tasks of a running mission')
+    .argument('<verb>', 'add | list | show | cancel | retry')
+    .argument('[args...]', 'the title (add) or the task id')
+    .option('--mission <mission>', 'mission name or file')
+    .option('--prompt-file <file>', 'instructions for the task (add)')
+    .option('--deps <ids>', 'comma-separated task ids that must be done first (add)')
+    .option('--role <role>', 'role best suited (add)')
+    .option('--priority <n>', 'higher runs first (add)', Number)
+    .option('--stream <stream>', 'stream the task belongs to (add)')
+    .option('--retries <n>', 'extra attempts after a failure (add)', Number)
+    .option('--timeout <seconds>', 'give up on an attempt after this long (add)', Number)
+    .option('--json', 'machine-readable output')
+    .addOption(socketOption(commander))
+    .action(action(() => import('./commands/task.js')));
+
+  program
+    .command('events')
+    .description('task transitions, one line each: time, orchestrator, task, from -> to')
+    .argument('[mission]', 'mission name or file')
+    .option('--follow', 'keep printing new events')
+    .option('--json', 'one JSON object per line')
+    .addOption(socketOption(commander))
+    .action(action(() => import('./commands/events.js')));
+
+  program
     .command('demo')
     .description('bring up the demo mission on a throwaway repository with stand-in agents')
     .option('--dir <dir>', 'where to create the throwaway repository (default: a new temp dir)')

@@ -122,6 +122,7 @@ function buildMission(doc: MissionDoc, file: string): Mission {
       strategy: doc.dispatch?.strategy ?? 'round-robin',
       maxActive: doc.dispatch?.max_active ?? orchestrators.length,
       onTimeout: doc.dispatch?.on_timeout ?? 'requeue',
+      stallAfterS: doc.dispatch?.stall_after ?? 120,
     },
     merge: doc.merge ? { test: doc.merge.test } : {},
   };

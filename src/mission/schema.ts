@@ -84,6 +84,7 @@ export const DispatchSchema = z.strictObject({
   strategy: z.enum(DISPATCH_STRATEGIES).optional(),
   max_active: z.number().int().min(1).optional().describe('At most this many agents work at once.'),
   on_timeout: z.enum(['requeue', 'cancel']).optional().describe('What happens to a task that timed out.'),
+  stall_after: DurationSchema.optional().describe('A working agent silent this long is stalled: nudged once, then restarted (default 2m).'),
 });
 
 export const SetupSchema = z.strictObject({
@@ -143,7 +144,7 @@ export interface Mission {
   orchestrators: Orchestrator[];
   streams: { name: string; phase: (typeof STREAM_PHASES)[number] }[];
   tasks: TaskDoc[];
-  dispatch: { strategy: (typeof DISPATCH_STRATEGIES)[number]; maxActive: number; onTimeout: 'requeue' | 'cancel' };
+  dispatch: { strategy: (typeof DISPATCH_STRATEGIES)[number]; maxActive: number; onTimeout: 'requeue' | 'cancel'; stallAfterS: number };
   merge: { test?: string };
 }
 

@@ -6,7 +6,7 @@ import { chmod, rm } from 'node:fs/promises';
  * line, one JSON reply per line. Agents' `flotilla` commands and the CLI both
  * speak it.
  */
-export type ControlRequest = { cmd: 'status' } | { cmd: 'pause' } | { cmd: 'resume' } | { cmd: 'shutdown' } | { cmd: string; [k: string]: unknown };
+export type ControlRequest = { cmd: string; [key: string]: unknown };
 export type ControlReply = { ok: true; data?: unknown } | { ok: false; error: string };
 
 export async function serveControl(path: string, handle: (req: ControlRequest) => Promise<ControlReply>): Promise<Server> {

@@ -20,16 +20,18 @@ export function derivePaneState(input: {
   heartbeat: Heartbeat | undefined;
   nowMs: number;
   startedAtMs: number;
+  staleAfterS?: number;
 }): PaneState {
+  const staleAfterS = input.staleAfterS ?? STALE_HEARTBEAT_S;
   if (input.dead) return 'dead';
   const beat = input.heartbeat;
   if (!beat || beat.ts < input.startedAtMs) {
-    return (input.nowMs - input.startedAtMs) / 1000 > STALE_HEARTBEAT_S ? 'running' : 'starting';
+    return (input.nowMs - input.startedAtMs) / 1000 > staleAfterS ? 'running' : 'starting';
   }
   const state = AGENT_STATES.has(beat.state as PaneState) ? (beat.state as PaneState) : 'running';
   // An agent waiting at its prompt is quiet by design; only silence while busy is a stall.
   const busy = state === 'working' || state === 'running';
-  return busy && (input.nowMs - beat.ts) / 1000 > STALE_HEARTBEAT_S ? 'stalled' : state;
+  return busy && (input.nowMs - beat.ts) / 1000 > staleAfterS ? 'stalled' : state;
 }
 
 /** The label in the pane border: the state, with the exit status when dead. */

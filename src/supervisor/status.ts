@@ -1,4 +1,7 @@
 import type { Mission, Orchestrator } from '../mission/schema.js';
+import type { PaneSpec } from '../tmux/fleet.js';
+import type { TaskQueue } from '../tasks/queue.js';
+import { publicTask } from './task-requests.js';
 import type { Heartbeat } from '../signals/heartbeat.js';
 import type { PaneState } from './orchestrator-state.js';
 import { STALE_HEARTBEAT_S } from './orchestrator-state.js';
@@ -20,6 +23,17 @@ export interface OrchestratorRuntime {
   heartbeat: Heartbeat | undefined;
   /** When this supervisor first saw the pane: the clock for "no heartbeat yet". */
   seenAt: number;
+  /** How to start its agent again (respawn-pane). */
+  spec: PaneSpec;
+  /** Circuit breaker: offline after too many crashes in a row. */
+  offline?: boolean;
+  crashes?: number;
+  respawnAt?: number;
+  nudgedAt?: number;
+  /** A prompt is being pasted into the pane right now. */
+  delivering?: boolean;
+  /** Its task must be delivered again once the restarted agent is at its prompt. */
+  redeliver?: boolean;
 }
 
 /** `flotilla status --json`: the shape scripts rely on. */
@@ -46,7 +60,12 @@ export interface MissionStatus {
     setup: string;
     heartbeat_age_s: number | null;
     heartbeat_stale: boolean;
+    task: string | null;
+    offline: boolean;
+    crashes: number;
   }[];
+  tasks: ReturnType<typeof publicTask>[];
+  streams: { name: string; phase: string; done: number; total: number; open: boolean }[];
 }
 
 export function buildStatus(input: {
@@ -55,6 +74,7 @@ export function buildStatus(input: {
   alive: boolean;
   paused: boolean;
   runtime: OrchestratorRuntime[];
+  tasks?: TaskQueue;
   now: number;
 }): MissionStatus {
   const { mission, entry, now } = input;
@@ -88,7 +108,12 @@ export function buildStatus(input: {
         setup: rt.setup,
         heartbeat_age_s: age === null ? null : Math.round(age * 10) / 10,
         heartbeat_stale: age === null || age > STALE_HEARTBEAT_S,
+        task: input.tasks?.heldBy(rt.orchestrator.name)?.id ?? null,
+        offline: Boolean(rt.offline),
+        crashes: rt.crashes ?? 0,
       };
     }),
+    tasks: input.tasks?.list().map(publicTask) ?? [],
+    streams: input.tasks?.streamProgress() ?? [],
   };
 }

@@ -1,5 +1,8 @@
 import type { Server } from 'node:net';
-import { rm } from 'node:fs/promises';
+import { watch, type FSWatcher } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { FlotillaError } from '../core/errors.js';
 import { flotillaArgv } from '../core/package-root.js';
 import { missionKey, missionPaths, sessionName, type MissionPaths } from '../core/paths.js';
@@ -8,7 +11,7 @@ import { loadMissionOrThrow } from '../mission/load.js';
 import type { Mission } from '../mission/schema.js';
 import type { Heartbeat } from '../signals/heartbeat.js';
 import { stateCommand } from '../tmux/decorate.js';
-import { bringUp, listPanes, type Fleet } from '../tmux/fleet.js';
+import { bringUp, listPanes, respawnPane, type Fleet, type FleetSpec } from '../tmux/fleet.js';
 import { installKeys } from '../tmux/keys.js';
 import { TmuxServer } from '../tmux/server.js';
 import { serveControl, type ControlReply, type ControlRequest } from './control-protocol.js';
@@ -18,6 +21,11 @@ import { derivePaneState, stateLabel, type PaneState } from './orchestrator-stat
 import { fleetSpec, prepareWorktrees, type Workspace } from './prepare.js';
 import { Registry, type RegistryEntry } from './registry.js';
 import { buildStatus, type MissionStatus, type OrchestratorRuntime } from './status.js';
+import { loadRoles } from '../roles/catalog.js';
+import { currentTaskFile, inboxDir } from '../signals/inbox.js';
+import { TaskStore } from './task-store.js';
+import { WorkLoop } from './work-loop.js';
+import { handleTaskRequest } from './task-requests.js';
 
 export interface SupervisorOptions {
   missionFile: string;
@@ -29,6 +37,8 @@ export interface SupervisorOptions {
 /** How often pane liveness is read (one tmux call for all panes) and the registry heartbeat written. */
 const PANE_POLL_MS = 500;
 const REGISTRY_BEAT_MS = 5_000;
+/** The work loop also runs on every signal and heartbeat; this pass catches backoffs and deadlines. */
+const WORK_TICK_MS = 250;
 
 /**
  * The long-running process behind a mission. It claims the mission in the
@@ -43,6 +53,9 @@ export class Supervisor {
   private timers: NodeJS.Timeout[] = [];
   private control: Server | undefined;
   private heartbeats: HeartbeatWatcher | undefined;
+  private inbox: FSWatcher | undefined;
+  private tasks: TaskStore | undefined;
+  private work: WorkLoop | undefined;
   private stopped: (() => void) | undefined;
   private readonly startedAt = Date.now();
 
@@ -102,19 +115,23 @@ export class Supervisor {
     const fleet = await bringUp(this.tmux, spec);
     await installKeys(this.tmux, [...flotillaArgv(), 'layout', ...(this.opts.socket ? ['--socket', this.opts.socket] : [])]);
     logger.log(`${fleet.created ? 'created' : 'adopted'} tmux session ${this.entry.session} with ${fleet.panes.size} agent panes`);
-    this.track(workspaces, fleet);
+    this.track(workspaces, fleet, spec);
+    await this.startWork();
 
     this.heartbeats = new HeartbeatWatcher(this.paths.heartbeats, (name, beat) => this.onHeartbeat(name, beat));
     await this.heartbeats.start();
     this.control = await serveControl(this.paths.controlSocket, (req) => this.handle(req));
     await this.refreshPanes();
     this.timers.push(setInterval(() => void this.refreshPanes().catch((e) => logger.log(`pane poll failed: ${e}`)), PANE_POLL_MS));
+    this.timers.push(setInterval(() => this.kick(), WORK_TICK_MS));
+    await mkdir(inboxDir(this.paths.dir), { recursive: true });
+    this.inbox = watch(inboxDir(this.paths.dir), () => this.kick());
     this.timers.push(setInterval(() => void this.beat(), REGISTRY_BEAT_MS));
     await this.registry.update(this.entry.key, process.pid, { state: 'running', heartbeatAt: Date.now() });
     logger.log(`ready: attach with "tmux ${this.tmux.prefix.join(' ')}${this.tmux.prefix.length ? ' ' : ''}attach -t ${this.entry.session}"`);
   }
 
-  private track(workspaces: Workspace[], fleet: Fleet): void {
+  private track(workspaces: Workspace[], fleet: Fleet, spec: FleetSpec): void {
     for (const ws of workspaces) {
       const o = ws.orchestrator;
       this.runtime.set(o.name, {
@@ -127,15 +144,50 @@ export class Supervisor {
         exitStatus: undefined,
         heartbeat: undefined,
         seenAt: Date.now(),
+        spec: spec.panes.find((p) => p.name === o.name)!,
       });
     }
+  }
+
+  /** Replay the task log, then let the work loop run. Held tasks whose prompt was never pasted are delivered again. */
+  private async startWork(): Promise<void> {
+    this.tasks = await TaskStore.open(this.paths.events, this.mission);
+    const queue = this.tasks.queue;
+    for (const rt of this.runtime.values()) {
+      const held = queue.heldBy(rt.orchestrator.name);
+      if (held && !existsSync(currentTaskFile(this.paths.dir, rt.orchestrator.name))) rt.redeliver = true;
+      if (held) this.logger.log(`${rt.orchestrator.name}: still holds ${held.id} (${held.state})${rt.redeliver ? '; will deliver it again' : ''}`);
+    }
+    const counts = new Map<string, number>();
+    for (const t of queue.list()) counts.set(t.state, (counts.get(t.state) ?? 0) + 1);
+    this.logger.log(`tasks: ${[...counts].map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}`);
+    this.work = new WorkLoop({
+      mission: this.mission,
+      stateDir: this.paths.dir,
+      tmux: this.tmux,
+      runtime: this.runtime,
+      queue,
+      flush: () => this.tasks!.flush(),
+      log: (m) => this.logger.log(m),
+      roles: await loadRoles([join(dirname(this.mission.file), 'roles')]),
+      paused: () => this.paused,
+      respawn: (rt) => (rt.pane ? respawnPane(this.tmux, rt.pane, rt.spec) : Promise.resolve()),
+      now: () => Date.now(),
+    });
+  }
+
+  private kick(): void {
+    void this.work?.tick().then(
+      () => this.persist(),
+      (e) => this.logger.log(`work loop: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+    );
   }
 
   private onHeartbeat(name: string, beat: Heartbeat): void {
     const rt = this.runtime.get(name);
     if (!rt) return;
     rt.heartbeat = beat;
-    void this.applyStates();
+    void this.applyStates().then(() => this.kick());
   }
 
   /** One tmux call reads every pane; deaths are noticed within PANE_POLL_MS. */
@@ -169,7 +221,7 @@ export class Supervisor {
     const now = Date.now();
     const commands: string[][] = [];
     for (const rt of this.runtime.values()) {
-      const next: PaneState = derivePaneState({ dead: Boolean(rt.dead), heartbeat: rt.heartbeat, nowMs: now, startedAtMs: rt.seenAt });
+      const next: PaneState = derivePaneState({ dead: Boolean(rt.dead), heartbeat: rt.heartbeat, nowMs: now, startedAtMs: rt.seenAt, staleAfterS: this.mission.dispatch.stallAfterS });
       const label = stateLabel(next, rt.exitStatus, rt.exitSignal);
       if (label === rt.label) continue;
       if (next !== rt.state || next === 'dead') this.logger.log(`${rt.orchestrator.name}: ${rt.state} -> ${label}${next === 'dead' ? ` (pane ${rt.pane ?? 'gone'})` : ''}`);
@@ -190,7 +242,7 @@ export class Supervisor {
   }
 
   status(): MissionStatus {
-    return buildStatus({ mission: this.mission, entry: this.entry, alive: true, paused: this.paused, runtime: [...this.runtime.values()], now: Date.now() });
+    return buildStatus({ mission: this.mission, entry: this.entry, alive: true, paused: this.paused, runtime: [...this.runtime.values()], tasks: this.tasks?.queue, now: Date.now() });
   }
 
   private async persist(): Promise<void> {
@@ -211,6 +263,12 @@ export class Supervisor {
         setImmediate(() => void this.stop());
         return { ok: true, data: { stopping: true } };
       default:
+        if (this.tasks && req.cmd.startsWith('task-')) {
+          const reply = await handleTaskRequest(this.tasks.queue, req, this.mission);
+          await this.tasks.flush();
+          this.kick();
+          return reply;
+        }
         return { ok: false, error: `unknown command "${req.cmd}"` };
     }
   }
@@ -219,12 +277,15 @@ export class Supervisor {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.heartbeats?.stop();
+    this.inbox?.close();
     if (this.control) {
       await new Promise<void>((resolve) => this.control!.close(() => resolve()));
       this.control = undefined;
     }
     await rm(this.paths.controlSocket, { force: true });
     if (this.runtime.size > 0) await this.persist().catch(() => undefined);
+    await this.tasks?.flush().catch(() => undefined);
+    await this.tasks?.close().catch(() => undefined);
     await this.registry.remove(this.entry.key, process.pid);
     this.logger.log(`supervisor ${process.pid} stopped`);
     await this.logger.close();

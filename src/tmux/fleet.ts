@@ -157,3 +157,10 @@ function parseCreated(stdout: string): Omit<Fleet, 'created'> {
   }
   return { statusPane, panes };
 }
+
+/** Start an orchestrator's agent again in its own pane (same pane id, same place in the layout). */
+export async function respawnPane(server: TmuxServer, paneId: string, agent: PaneSpec): Promise<void> {
+  const env = Object.entries(agent.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  const argv = agent.argv.length === 1 ? ['env', agent.argv[0]!] : agent.argv;
+  await server.run(['respawn-pane', '-k', '-t', paneId, '-c', agent.cwd, ...env, ...argv]);
+}

@@ -1,0 +1,72 @@
+import type { Mission } from '../mission/schema.js';
+import { SAFE_NAME } from '../mission/schema.js';
+import type { TaskQueue } from '../tasks/queue.js';
+import type { Task, TaskDef } from '../tasks/task.js';
+import type { ControlReply, ControlRequest } from './control-protocol.js';
+
+/** The `flotilla task …` requests, answered by the supervisor that owns the queue (so concurrent adds are serialised). */
+export async function handleTaskRequest(queue: TaskQueue, req: ControlRequest, mission: Mission): Promise<ControlReply> {
+  try {
+    switch (req.cmd) {
+      case 'task-add':
+        return { ok: true, data: publicTask(queue.add(taskDef(req, queue, mission))) };
+      case 'task-list':
+        return { ok: true, data: queue.list().map(publicTask) };
+      case 'task-show':
+        return { ok: true, data: detail(must(queue, req.id)) };
+      case 'task-cancel':
+        return { ok: true, data: publicTask(queue.cancel(must(queue, req.id).id)) };
+      case 'task-retry':
+        return { ok: true, data: publicTask(queue.retry(must(queue, req.id).id)) };
+      default:
+        return { ok: false, error: `unknown command "${req.cmd}"` };
+    }
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** What `task list --json` and `status --json` show of a task. */
+export function publicTask(t: Task) {
+  return { id: t.id, title: t.title, state: t.state, deps: t.deps, orchestrator: t.orchestrator, attempts: t.attempts, priority: t.priority, stream: t.stream?.name ?? null, role: t.role, since: new Date(t.since).toISOString() };
+}
+
+function detail(t: Task) {
+  const extra: Record<string, unknown> = {};
+  for (const key of ['summary', 'reason', 'cause', 'notBefore', 'deadline'] as const) if (key in t) extra[key] = (t as unknown as Record<string, unknown>)[key];
+  return { ...publicTask(t), retries: t.retries, timeout_s: t.timeoutMs === null ? null : t.timeoutMs / 1000, body: t.body ?? null, ...extra };
+}
+
+function must(queue: TaskQueue, id: unknown): Task {
+  const task = typeof id === 'string' ? queue.get(id) : undefined;
+  if (!task) throw new Error(`no task "${String(id)}"; "flotilla task list" shows the ids`);
+  return task;
+}
+
+function taskDef(req: ControlRequest, queue: TaskQueue, mission: Mission): TaskDef {
+  const title = String(req.title ?? '').trim();
+  if (!title) throw new Error('a task needs a title');
+  const streamName = typeof req.stream === 'string' ? req.stream : undefined;
+  const stream = streamName === undefined ? null : mission.streams.find((s) => s.name === streamName);
+  if (stream === undefined) throw new Error(`unknown stream "${streamName}"; the mission's streams are: ${mission.streams.map((s) => s.name).join(', ') || 'none'}`);
+  return {
+    id: uniqueId(typeof req.id === 'string' && req.id ? req.id : title, queue),
+    title,
+    deps: Array.isArray(req.deps) ? req.deps.map(String) : [],
+    priority: typeof req.priority === 'number' ? req.priority : 0,
+    retries: typeof req.retries === 'number' ? req.retries : 0,
+    timeoutMs: typeof req.timeout_s === 'number' ? req.timeout_s * 1000 : null,
+    role: typeof req.role === 'string' ? req.role : null,
+    stream: stream ? { name: stream.name, phase: stream.phase } : null,
+    ...(typeof req.prompt === 'string' && req.prompt ? { body: req.prompt } : {}),
+  };
+}
+
+/** A branch-safe id from the title, made unique with -2, -3, … */
+function uniqueId(seed: string, queue: TaskQueue): string {
+  let base = seed.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '').slice(0, 32) || 'task';
+  if (!SAFE_NAME.test(base)) base = 'task';
+  let id = base;
+  for (let n = 2; queue.get(id); n++) id = `${base}-${n}`;
+  return id;
+}

@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import type { Mission } from '../mission/schema.js';
+import { EventLog, readEvents } from '../tasks/event-log.js';
+import type { TaskEvent } from '../tasks/events.js';
+import { taskDefsFromMission } from '../tasks/from-mission.js';
+import { TaskQueue } from '../tasks/queue.js';
+
+/**
+ * The mission's task queue, backed by its append-only event log: a new
+ * supervisor replays the log (after a SIGKILL, say) and adds only the
+ * mission's tasks the log does not know yet.
+ */
+export class TaskStore {
+  private pending: Promise<void> = Promise.resolve();
+  private constructor(readonly queue: TaskQueue, private readonly log: EventLog) {}
+
+  static async open(file: string, mission: Mission, onEvent?: (e: TaskEvent) => void): Promise<TaskStore> {
+    const events = existsSync(file) ? await readEvents(file) : [];
+    const log = await EventLog.open(file);
+    let store: TaskStore | undefined;
+    const opts = {
+      clock: { now: () => Date.now() },
+      backoff: { baseMs: 1000, maxMs: 60_000 },
+      onEvent: (e: TaskEvent) => {
+        store!.pending = log.append(e);
+        onEvent?.(e);
+      },
+    };
+    const queue = TaskQueue.fromEvents(events, opts);
+    store = new TaskStore(queue, log);
+    const known = new Set(queue.list().map((t) => t.id));
+    const fresh = taskDefsFromMission(mission).filter((d) => !known.has(d.id));
+    if (fresh.length > 0) queue.addAll(fresh);
+    await store.flush();
+    return store;
+  }
+
+  /** Every event so far is on disk (the log appends in order, so the last one settling is enough). */
+  flush(): Promise<void> {
+    return this.pending;
+  }
+
+  close(): Promise<void> {
+    return this.log.close();
+  }
+}

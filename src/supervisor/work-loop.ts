@@ -1,0 +1,270 @@
+import { rm } from 'node:fs/promises';
+import { writeJsonAtomic } from '../core/state-file.js';
+import { switchToTaskBranch } from '../git/task-branch.js';
+import type { Mission } from '../mission/schema.js';
+import type { Role } from '../roles/catalog.js';
+import { currentTaskFile, pendingSignals, type Signal } from '../signals/inbox.js';
+import type { TaskQueue } from '../tasks/queue.js';
+import type { Task } from '../tasks/task.js';
+import { deliver } from '../tmux/deliver.js';
+import type { TmuxServer } from '../tmux/server.js';
+import { pickOrchestrator, type Candidate } from './dispatch.js';
+import { composePrompt } from './prompt.js';
+import type { OrchestratorRuntime } from './status.js';
+import type { SimScript } from './work-types.js';
+
+export interface WorkLoopDeps {
+  mission: Mission;
+  stateDir: string;
+  tmux: TmuxServer;
+  runtime: Map<string, OrchestratorRuntime>;
+  queue: TaskQueue;
+  /** Resolves once every task event so far is on disk: nothing is acted on before it is logged. */
+  flush: () => Promise<void>;
+  log: (message: string) => void;
+  roles: Map<string, Role>;
+  paused: () => boolean;
+  /** Restart an orchestrator's agent in its pane (respawn-pane -k). */
+  respawn: (rt: OrchestratorRuntime) => Promise<void>;
+  now: () => number;
+}
+
+/** Consecutive crashes after which an orchestrator goes offline (the circuit breaker). */
+export const MAX_CRASHES = 3;
+const RESPAWN_BASE_MS = 1000;
+
+/**
+ * Drives tasks through the fleet: takes agents' signals from the inbox,
+ * hands ready tasks to free orchestrators, and recovers from crashes, stalls
+ * and timeouts. Every decision is a queue transition, logged before it is
+ * acted on, so a restarted supervisor replays the log and carries on.
+ */
+export class WorkLoop {
+  private lastAssigned = -1;
+  private running = false;
+  private again = false;
+
+  constructor(private readonly d: WorkLoopDeps) {}
+
+  /** Run one pass; calls made while a pass runs fold into one more pass. */
+  async tick(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    try {
+      do {
+        this.again = false;
+        await this.takeSignals();
+        await this.recover();
+        await this.dispatch();
+      } while (this.again);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async takeSignals(): Promise<void> {
+    for (const { file, signal } of await pendingSignals(this.d.stateDir)) {
+      this.apply(signal);
+      await this.d.flush();
+      await rm(file, { force: true });
+    }
+  }
+
+  private apply(signal: Signal): void {
+    const held = this.d.queue.heldBy(signal.orchestrator);
+    if (signal.kind === 'note') {
+      this.d.log(`${signal.orchestrator}${held ? ` [${held.id}]` : ''}: note: ${signal.text}`);
+      return;
+    }
+    if (!held || (signal.task !== null && signal.task !== held.id)) {
+      this.d.log(`${signal.orchestrator}: ignored "${signal.kind}" for ${signal.task ?? 'no task'} (holding ${held?.id ?? 'nothing'})`);
+      return;
+    }
+    if (held.state === 'assigned') this.d.queue.start(held.id);
+    if (signal.kind === 'done') {
+      this.d.queue.complete(held.id, signal.summary);
+      this.d.log(`${signal.orchestrator}: ${held.id} done: ${signal.summary}`);
+    } else {
+      const after = this.d.queue.fail(held.id, signal.reason);
+      this.d.log(`${signal.orchestrator}: ${held.id} failed (${signal.reason}); now ${after.state}`);
+    }
+    const rt = this.d.runtime.get(signal.orchestrator);
+    if (rt) {
+      rt.crashes = 0;
+      rt.nudgedAt = undefined;
+    }
+    void rm(currentTaskFile(this.d.stateDir, signal.orchestrator), { force: true });
+  }
+
+  private async recover(): Promise<void> {
+    const now = this.d.now();
+    for (const task of this.d.queue.expired(now)) {
+      const rt = this.d.runtime.get(task.orchestrator ?? '');
+      const after = this.d.queue.timeout(task.id, this.d.mission.dispatch.onTimeout);
+      this.d.log(`${task.id}: timed out on ${task.orchestrator}; ${after.state === 'pending' ? 'requeued' : 'given up'}`);
+      if (rt && !rt.dead) await this.restart(rt, 'its task timed out');
+    }
+    for (const rt of this.d.runtime.values()) {
+      if (rt.offline) continue;
+      if (rt.dead) await this.onDead(rt, now);
+      else if (this.stuck(rt, now)) await this.onStalled(rt, now);
+      else if (rt.redeliver && rt.state === 'idle') await this.redeliver(rt);
+    }
+  }
+
+  /** Respawn in place with backoff; after MAX_CRASHES in a row the orchestrator goes offline and its task returns to the queue. */
+  private async onDead(rt: OrchestratorRuntime, now: number): Promise<void> {
+    const name = rt.orchestrator.name;
+    if (rt.respawnAt === undefined) {
+      rt.crashes = (rt.crashes ?? 0) + 1;
+      if (rt.crashes >= MAX_CRASHES) {
+        rt.offline = true;
+        const released = this.d.queue.release(name);
+        this.d.log(`${name}: crashed ${rt.crashes} times in a row; offline${released ? `, ${released.id} back in the queue` : ''}`);
+        return;
+      }
+      const delay = RESPAWN_BASE_MS * 2 ** (rt.crashes - 1);
+      rt.respawnAt = now + delay;
+      this.d.log(`${name}: agent exited (${rt.exitSignal ? `signal ${rt.exitSignal}` : `exit ${rt.exitStatus ?? '?'}`}); respawning in ${delay} ms`);
+      return;
+    }
+    if (now < rt.respawnAt) return;
+    rt.respawnAt = undefined;
+    await this.restart(rt, `crash ${rt.crashes}`);
+  }
+
+  /** Silent while working, or back at its prompt for a long while without saying the task is done. */
+  private stuck(rt: OrchestratorRuntime, now: number): boolean {
+    const task = this.d.queue.heldBy(rt.orchestrator.name);
+    if (!task || rt.delivering || rt.redeliver) return false;
+    if (rt.state === 'stalled') return true;
+    return rt.state === 'idle' && now - Math.max(task.since, rt.heartbeat?.ts ?? 0) > this.d.mission.dispatch.stallAfterS * 1000;
+  }
+
+  private async onStalled(rt: OrchestratorRuntime, now: number): Promise<void> {
+    const task = this.d.queue.heldBy(rt.orchestrator.name)!;
+    const stallMs = this.d.mission.dispatch.stallAfterS * 1000;
+    if (rt.nudgedAt === undefined) {
+      rt.nudgedAt = now;
+      this.d.log(`${rt.orchestrator.name}: stalled on ${task.id}; nudging`);
+      const text = `Are you still working on task ${task.id}? If it is finished, run: flotilla done --summary "..."; if you are stuck, run: flotilla fail --reason "..."`;
+      await this.send(rt, text);
+    } else if (now - rt.nudgedAt > stallMs) {
+      rt.nudgedAt = undefined;
+      await this.restart(rt, `still stalled on ${task.id} after a nudge`);
+    }
+  }
+
+  /** Restart the agent; a task it held is delivered again once the new agent is at its prompt. */
+  private async restart(rt: OrchestratorRuntime, why: string): Promise<void> {
+    this.d.log(`${rt.orchestrator.name}: restarting its agent (${why})`);
+    rt.redeliver = this.d.queue.heldBy(rt.orchestrator.name) !== undefined;
+    rt.heartbeat = undefined;
+    rt.dead = false;
+    rt.deadPolls = 0;
+    rt.seenAt = this.d.now();
+    rt.state = 'starting';
+    await this.d.respawn(rt);
+  }
+
+  private async redeliver(rt: OrchestratorRuntime): Promise<void> {
+    rt.redeliver = false;
+    const task = this.d.queue.heldBy(rt.orchestrator.name);
+    if (task) await this.send(rt, this.promptFor(task, rt));
+  }
+
+  /** Assign every task that can start now, log it, then deliver to each agent concurrently. */
+  private async dispatch(): Promise<void> {
+    if (this.d.paused()) return;
+    const all = [...this.d.runtime.values()];
+    let active = all.filter((rt) => this.d.queue.heldBy(rt.orchestrator.name)).length;
+    const starts: { task: Task; rt: OrchestratorRuntime }[] = [];
+    for (const task of this.d.queue.ready()) {
+      if (active >= this.d.mission.dispatch.maxActive) break;
+      const candidates: Candidate[] = all.map((rt) => ({
+        name: rt.orchestrator.name,
+        role: rt.orchestrator.role,
+        capabilities: this.d.roles.get(rt.orchestrator.role)?.capabilities ?? [],
+        free: this.isFree(rt) && !starts.some((s) => s.rt === rt),
+      }));
+      const pick = pickOrchestrator(task, candidates, this.d.mission.dispatch.strategy, this.lastAssigned);
+      if (!pick) continue;
+      const rt = this.d.runtime.get(pick.name)!;
+      this.lastAssigned = all.indexOf(rt);
+      active++;
+      this.d.queue.assign(task.id, pick.name);
+      this.d.queue.start(task.id);
+      rt.delivering = true;
+      starts.push({ task, rt });
+    }
+    if (starts.length === 0) return;
+    await this.d.flush();
+    for (const { task, rt } of starts) {
+      void this.start(task, rt).finally(() => {
+        rt.delivering = false;
+        void this.tick();
+      });
+    }
+  }
+
+  private isFree(rt: OrchestratorRuntime): boolean {
+    return !rt.offline && !rt.dead && !rt.delivering && !rt.redeliver && rt.state === 'idle' && !this.d.queue.heldBy(rt.orchestrator.name);
+  }
+
+  private async start(task: Task, rt: OrchestratorRuntime): Promise<void> {
+    const name = rt.orchestrator.name;
+    const branch = `flotilla/${this.d.mission.name}/${task.id}`;
+    try {
+      const moved = await switchToTaskBranch(rt.worktree, branch, this.d.mission.base);
+      if (moved.stashed) this.d.log(`${name}: stashed uncommitted leftovers before ${task.id}`);
+      rt.branch = branch;
+      // Written before the prompt is pasted: a restarted supervisor that finds no file knows it was never delivered.
+      await writeJsonAtomic(currentTaskFile(this.d.stateDir, name), { task: task.id, branch, since: this.d.now() });
+      this.d.log(`${name}: starting ${task.id} on ${branch}`);
+      if (!(await this.send(rt, this.promptFor(task, rt)))) {
+        this.d.queue.release(name);
+        this.d.log(`${name}: did not take ${task.id} after 3 tries; back in the queue`);
+      }
+    } catch (err) {
+      this.d.queue.release(name);
+      this.d.log(`${name}: could not start ${task.id}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private promptFor(task: Task, rt: OrchestratorRuntime): string {
+    const deps = task.deps.map((id) => {
+      const dep = this.d.queue.get(id);
+      return { id, title: dep?.title ?? id, summary: dep && 'summary' in dep ? dep.summary : '' };
+    });
+    return composePrompt({
+      mission: this.d.mission.name,
+      orchestrator: rt.orchestrator.name,
+      role: rt.orchestrator.role,
+      task: { id: task.id, title: task.title, body: task.body ?? undefined },
+      branch: `flotilla/${this.d.mission.name}/${task.id}`,
+      deps,
+      sim: (task.sim ?? undefined) as SimScript | undefined,
+    });
+  }
+
+  /** Deliver literally and wait for the agent to acknowledge with a newer "working" heartbeat. */
+  private async send(rt: OrchestratorRuntime, text: string): Promise<boolean> {
+    if (!rt.pane) return false;
+    const result = await deliver(this.d.tmux, rt.pane, text, {
+      acknowledged: async (since, timeoutMs) => {
+        const deadline = Date.now() + timeoutMs;
+        while (Date.now() < deadline) {
+          const beat = rt.heartbeat;
+          if (beat && beat.ts >= since && beat.state === 'working') return true;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        return false;
+      },
+    });
+    if (result.tries > 1) this.d.log(`${rt.orchestrator.name}: delivery needed ${result.tries} tries (${result.ok ? 'acknowledged' : 'not acknowledged'})`);
+    return result.ok;
+  }
+}
