@@ -119,6 +119,12 @@ export function buildProgram(commander: Commander): Command {
     .action(action(() => import('./commands/heartbeat.js')));
 
   program
+    .command('hook')
+    .description('(agent side) report a Claude Code hook event as a heartbeat; run by the hooks Flotilla installs')
+    .argument('<event>', 'SessionStart | UserPromptSubmit | PreToolUse | PostToolUse | Notification | Stop | StopFailure | SessionEnd')
+    .action(action(() => import('./commands/hook.js')));
+
+  program
     .command('done')
     .description('(agent side) the current task is finished')
     .option('--summary <text>', 'one line on what was done')

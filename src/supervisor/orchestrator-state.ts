@@ -5,15 +5,16 @@ import type { Heartbeat } from '../signals/heartbeat.js';
  * `flotilla status`:
  *
  *   starting ──heartbeat──▶ idle ⇄ working ⇄ waiting-for-human
+ *                            (error: a turn ended by an API error; exited: the agent's session ended)
  *       │                     │
  *       └──────pane exits─────┴──▶ dead (exit N)
  *   working with no heartbeat past the threshold ─▶ stalled
  */
-export type PaneState = 'starting' | 'running' | 'idle' | 'working' | 'waiting-for-human' | 'stalled' | 'dead';
+export type PaneState = 'starting' | 'running' | 'idle' | 'working' | 'waiting-for-human' | 'error' | 'exited' | 'stalled' | 'dead';
 
 export const STALE_HEARTBEAT_S = 120;
 
-const AGENT_STATES = new Set<PaneState>(['idle', 'working', 'waiting-for-human']);
+const AGENT_STATES = new Set<PaneState>(['idle', 'working', 'waiting-for-human', 'error', 'exited']);
 
 export function derivePaneState(input: {
   dead: boolean;

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { installClaudeHooks } from '../agents/claude-hooks.js';
 import { agentLaunch } from '../agents/launch.js';
 import type { AgentEnv } from '../core/agent-env.js';
 import { FlotillaError } from '../core/errors.js';
@@ -68,6 +69,10 @@ export async function fleetSpec(
     await mkdir(dirname(rolePromptFile), { recursive: true });
     await writeFile(rolePromptFile, roles.get(o.role)?.prompt ?? '');
     const launch = agentLaunch(o.agent, { rolePromptFile });
+    if (o.agent.kind === 'claude') {
+      const [nodePath, flotillaBin] = flotillaArgv();
+      await installClaudeHooks({ worktree: ws.worktree, nodePath: nodePath!, flotillaBin: flotillaBin! });
+    }
     const env: AgentEnv = {
       FLOTILLA_MISSION: mission.name,
       FLOTILLA_ORCHESTRATOR: o.name,

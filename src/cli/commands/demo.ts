@@ -8,10 +8,14 @@ export async function run(opts: { dir?: string; headless?: boolean; socket?: str
   print(`demo repository: ${dir}`);
   const socket = tmuxSocket(opts.socket);
   const { run: up } = await import('./up.js');
-  const code = await up(missionFile, { socket });
-  if (code !== 0) return code;
+  // Headless: run every task to the end and report the speedup; otherwise attach and watch it happen.
+  const code = await up(missionFile, { socket, wait: Boolean(opts.headless) });
+  if (code !== 0 || opts.headless) {
+    print(`stop it with: flotilla down demo${socket ? ` --socket ${socket}` : ''}`);
+    return code;
+  }
   print(`stop it with: flotilla down demo${socket ? ` --socket ${socket}` : ''}   (the throwaway repository stays in ${dir})`);
-  if (opts.headless || !process.stdout.isTTY || !process.stdin.isTTY) return 0;
+  if (!process.stdout.isTTY || !process.stdin.isTTY) return 0;
   const { run: attach } = await import('./attach.js');
   return attach('demo', { socket });
 }

@@ -3,7 +3,8 @@ import { FlotillaError } from '../../core/errors.js';
 import { bold, print } from '../../core/output.js';
 import { flotillaHome, missionKey, sessionName, tmuxSocket } from '../../core/paths.js';
 
-export async function run(file: string, opts: { socket?: string; foreground?: boolean }): Promise<number> {
+export async function run(file: string, opts: { socket?: string; foreground?: boolean; wait?: boolean; timeout?: number }): Promise<number> {
+  const startedAt = Date.now();
   const { loadMissionOrThrow } = await import('../../mission/load.js');
   const mission = await loadMissionOrThrow(resolve(file));
   const socket = tmuxSocket(opts.socket);
@@ -23,5 +24,8 @@ export async function run(file: string, opts: { socket?: string; foreground?: bo
   print(`  status:  flotilla status ${mission.name}${socket ? ` --socket ${socket}` : ''}`);
   print(`  keys:    Alt-1..9 jump, Alt-n/Alt-p next/previous, Alt-z zoom, Alt-t tabs/grid (flotilla keys)`);
   print(`  log:     ${entry.stateDir}/supervisor.log`);
-  return 0;
+  if (!opts.wait) return 0;
+  const { waitForTasks } = await import('../wait-for-tasks.js');
+  const { missionPaths } = await import('../../core/paths.js');
+  return waitForTasks({ controlSocket: entry.controlSocket, eventsFile: missionPaths(home, mission.name, socket).events, startedAt, timeoutS: opts.timeout });
 }

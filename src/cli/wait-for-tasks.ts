@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import { paint, print } from '../core/output.js';
+import { requestControl } from '../supervisor/control-protocol.js';
+import type { MissionStatus } from '../supervisor/status.js';
+
+const FINISHED = new Set(['done', 'merging', 'merged']);
+const GAVE_UP = new Set(['failed', 'timed-out', 'cancelled']);
+
+/**
+ * Block until every task is done (0), one has failed for good (1) or the
+ * timeout passed (1); then print a summary with the wall time and the
+ * speedup: the sum of task run times over the wall time.
+ */
+export async function waitForTasks(opts: { controlSocket: string; eventsFile: string; startedAt: number; timeoutS?: number }): Promise<number> {
+  const deadline = opts.timeoutS ? opts.startedAt + opts.timeoutS * 1000 : Infinity;
+  let status: MissionStatus | undefined;
+  let verdict: 'done' | 'failed' | 'timeout' = 'timeout';
+  while (Date.now() < deadline) {
+    const reply = await requestControl(opts.controlSocket, { cmd: 'status' }).catch(() => undefined);
+    if (reply?.ok) {
+      status = reply.data as MissionStatus;
+      if (status.tasks.some((t) => GAVE_UP.has(t.state))) {
+        verdict = 'failed';
+        break;
+      }
+      if (status.tasks.every((t) => FINISHED.has(t.state))) {
+        verdict = 'done';
+        break;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const wallMs = Date.now() - opts.startedAt;
+  const runMs = await taskRunTimes(opts.eventsFile);
+  const total = [...runMs.values()].reduce((a, b) => a + b, 0);
+  for (const t of status?.tasks ?? []) {
+    const color = FINISHED.has(t.state) ? '#10b981' : GAVE_UP.has(t.state) ? '#f43f5e' : '#f59e0b';
+    const ms = runMs.get(t.id);
+    print(`  ${paint(t.state.padEnd(9), color)} ${t.id.padEnd(24)} ${(t.orchestrator ?? '-').padEnd(12)} ${ms === undefined ? '' : `${(ms / 1000).toFixed(1)}s`}`);
+  }
+  const speedup = wallMs > 0 ? total / wallMs : 0;
+  const words = { done: 'all tasks done', failed: 'a task failed for good', timeout: `timed out after ${opts.timeoutS}s` }[verdict];
+  print(`${words}: ${status?.tasks.length ?? 0} tasks, wall time ${(wallMs / 1000).toFixed(1)}s, task time ${(total / 1000).toFixed(1)}s, speedup ${speedup.toFixed(2)}x`);
+  return verdict === 'done' ? 0 : 1;
+}
+
+/** Each task's last attempt: running -> done, from the event log. */
+async function taskRunTimes(file: string): Promise<Map<string, number>> {
+  const started = new Map<string, number>();
+  const took = new Map<string, number>();
+  const text = await readFile(file, 'utf8').catch(() => '');
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    try {
+      const e = JSON.parse(line) as { ts: number; task: string; to: string };
+      if (e.to === 'running') started.set(e.task, e.ts);
+      if (e.to === 'done' && started.has(e.task)) took.set(e.task, e.ts - started.get(e.task)!);
+    } catch {
+      // torn last line
+    }
+  }
+  return took;
+}
