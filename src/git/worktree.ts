@@ -120,7 +120,9 @@ async function pruneIfStale(root: string, lockKey: string): Promise<WorktreeEntr
  * Make sure a worktree for `branch` exists at `path`: adopt an existing one,
  * check out an existing branch, or create the branch from `base`.
  */
-export async function ensureWorktree(spec: WorktreeSpec): Promise<{ path: string; branch: string; created: boolean }> {
+export async function ensureWorktree(
+  spec: WorktreeSpec & { adoptBranch?: (branch: string) => boolean },
+): Promise<{ path: string; branch: string; created: boolean }> {
   const root = await repoRoot(spec.repo);
   const lockKey = await gitCommonDir(root);
   const path = await canonical(spec.path);
@@ -132,6 +134,8 @@ export async function ensureWorktree(spec: WorktreeSpec): Promise<{ path: string
   if (found?.main) throw conflict('it is the main checkout of the repository');
   if (found) {
     if (found.entry.branch === branch) return { path, branch, created: false };
+    // A worktree that moved on to another branch we own (a task branch) is still ours.
+    if (found.entry.branch && spec.adoptBranch?.(found.entry.branch)) return { path, branch: found.entry.branch, created: false };
     const on = found.entry.branch ? `branch "${found.entry.branch}"` : 'a detached HEAD';
     throw conflict(`it is already a worktree on ${on}`);
   }

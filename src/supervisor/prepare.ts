@@ -42,8 +42,14 @@ export async function prepareWorktrees(mission: Mission, paths: MissionPaths, lo
   await ensureExcluded(repo, mission.worktreesDir);
   return mapLimit(mission.orchestrators, 4, async (o) => {
     const branch = branchFor(mission.name, o.name);
-    const wt = await ensureWorktree({ repo, path: join(mission.worktreesDir, o.name), branch, base: mission.base });
-    log(`${o.name}: worktree ${wt.path} on ${branch} (${wt.created ? 'created' : 'adopted'})`);
+    const wt = await ensureWorktree({
+      repo,
+      path: join(mission.worktreesDir, o.name),
+      branch,
+      base: mission.base,
+      adoptBranch: (b) => b.startsWith(`flotilla/${mission.name}/`),
+    });
+    log(`${o.name}: worktree ${wt.path} on ${wt.branch} (${wt.created ? 'created' : 'adopted'})`);
     let setup: Workspace['setup'] = 'skipped';
     if (wt.created && (mission.setup.copy.length > 0 || mission.setup.run.length > 0)) {
       const logFile = join(paths.setupLogs, `${o.name}.log`);
@@ -51,7 +57,7 @@ export async function prepareWorktrees(mission: Mission, paths: MissionPaths, lo
       setup = result.ok ? 'ok' : 'failed';
       log(result.ok ? `${o.name}: setup done (${logFile})` : `${o.name}: setup FAILED at "${result.failed?.step}" (exit ${result.failed?.exitCode}); see ${logFile}`);
     }
-    return { orchestrator: o, worktree: wt.path, branch, created: wt.created, setup };
+    return { orchestrator: o, worktree: wt.path, branch: wt.branch, created: wt.created, setup };
   });
 }
 

@@ -32,8 +32,11 @@ export interface OrchestratorRuntime {
   nudgedAt?: number;
   /** A prompt is being pasted into the pane right now. */
   delivering?: boolean;
-  /** Its task must be delivered again once the restarted agent is at its prompt. */
-  redeliver?: boolean;
+  /**
+   * Its task must be delivered once the agent is at its prompt: 'full' pastes it again (new agent,
+   * or never pasted); 'resume' first presses Enter, for a paste whose Enter may have been lost.
+   */
+  redeliver?: 'full' | 'resume';
 }
 
 /** `flotilla status --json`: the shape scripts rely on. */

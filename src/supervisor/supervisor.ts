@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { FlotillaError } from '../core/errors.js';
 import { flotillaArgv } from '../core/package-root.js';
 import { missionKey, missionPaths, sessionName, type MissionPaths } from '../core/paths.js';
-import { writeJsonAtomic } from '../core/state-file.js';
+import { readJson, writeJsonAtomic } from '../core/state-file.js';
 import { loadMissionOrThrow } from '../mission/load.js';
 import type { Mission } from '../mission/schema.js';
 import type { Heartbeat } from '../signals/heartbeat.js';
@@ -155,7 +155,7 @@ export class Supervisor {
     const queue = this.tasks.queue;
     for (const rt of this.runtime.values()) {
       const held = queue.heldBy(rt.orchestrator.name);
-      if (held && !existsSync(currentTaskFile(this.paths.dir, rt.orchestrator.name))) rt.redeliver = true;
+      if (held) rt.redeliver = await deliveryToResume(currentTaskFile(this.paths.dir, rt.orchestrator.name), held.id);
       if (held) this.logger.log(`${rt.orchestrator.name}: still holds ${held.id} (${held.state})${rt.redeliver ? '; will deliver it again' : ''}`);
     }
     const counts = new Map<string, number>();
@@ -291,4 +291,16 @@ export class Supervisor {
     await this.logger.close();
     this.stopped?.();
   }
+}
+
+/**
+ * After a restart, how to finish delivering a held task: never pasted (no
+ * current-task file) → paste it; pasted but never acknowledged → Enter first;
+ * acknowledged → nothing, the agent has it.
+ */
+async function deliveryToResume(file: string, task: string): Promise<'full' | 'resume' | undefined> {
+  if (!existsSync(file)) return 'full';
+  const current = await readJson<{ task?: string; acknowledged?: boolean }>(file, {});
+  if (current.task !== task) return 'full';
+  return current.acknowledged ? undefined : 'resume';
 }

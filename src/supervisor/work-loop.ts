@@ -111,6 +111,7 @@ export class WorkLoop {
       if (rt.offline) continue;
       if (rt.dead) await this.onDead(rt, now);
       else if (this.stuck(rt, now)) await this.onStalled(rt, now);
+      else if (rt.redeliver === 'resume' && rt.state === 'working') rt.redeliver = undefined; // it had the prompt after all
       else if (rt.redeliver && rt.state === 'idle') await this.redeliver(rt);
     }
   }
@@ -161,7 +162,7 @@ export class WorkLoop {
   /** Restart the agent; a task it held is delivered again once the new agent is at its prompt. */
   private async restart(rt: OrchestratorRuntime, why: string): Promise<void> {
     this.d.log(`${rt.orchestrator.name}: restarting its agent (${why})`);
-    rt.redeliver = this.d.queue.heldBy(rt.orchestrator.name) !== undefined;
+    rt.redeliver = this.d.queue.heldBy(rt.orchestrator.name) ? 'full' : undefined;
     rt.heartbeat = undefined;
     rt.dead = false;
     rt.deadPolls = 0;
@@ -171,9 +172,23 @@ export class WorkLoop {
   }
 
   private async redeliver(rt: OrchestratorRuntime): Promise<void> {
-    rt.redeliver = false;
+    const mode = rt.redeliver;
+    rt.redeliver = undefined;
     const task = this.d.queue.heldBy(rt.orchestrator.name);
-    if (task) await this.send(rt, this.promptFor(task, rt));
+    if (!task || !rt.pane) return;
+    this.d.log(`${rt.orchestrator.name}: delivering ${task.id} again (${mode === 'resume' ? 'Enter first' : 'new agent'})`);
+    rt.delivering = true;
+    try {
+      const ok = mode === 'resume' ? await this.send(rt, this.promptFor(task, rt), { resume: true }) : await this.send(rt, this.promptFor(task, rt));
+      if (ok) await this.markAcknowledged(rt, task);
+    } finally {
+      rt.delivering = false;
+    }
+  }
+
+  private async markAcknowledged(rt: OrchestratorRuntime, task: Task): Promise<void> {
+    const branch = `flotilla/${this.d.mission.name}/${task.id}`;
+    await writeJsonAtomic(currentTaskFile(this.d.stateDir, rt.orchestrator.name), { task: task.id, branch, since: task.since, acknowledged: true });
   }
 
   /** Assign every task that can start now, log it, then deliver to each agent concurrently. */
@@ -224,7 +239,8 @@ export class WorkLoop {
       // Written before the prompt is pasted: a restarted supervisor that finds no file knows it was never delivered.
       await writeJsonAtomic(currentTaskFile(this.d.stateDir, name), { task: task.id, branch, since: this.d.now() });
       this.d.log(`${name}: starting ${task.id} on ${branch}`);
-      if (!(await this.send(rt, this.promptFor(task, rt)))) {
+      if (await this.send(rt, this.promptFor(task, rt))) await this.markAcknowledged(rt, task);
+      else {
         this.d.queue.release(name);
         this.d.log(`${name}: did not take ${task.id} after 3 tries; back in the queue`);
       }
@@ -251,9 +267,10 @@ export class WorkLoop {
   }
 
   /** Deliver literally and wait for the agent to acknowledge with a newer "working" heartbeat. */
-  private async send(rt: OrchestratorRuntime, text: string): Promise<boolean> {
+  private async send(rt: OrchestratorRuntime, text: string, opts: { resume?: boolean } = {}): Promise<boolean> {
     if (!rt.pane) return false;
     const result = await deliver(this.d.tmux, rt.pane, text, {
+      resume: opts.resume,
       acknowledged: async (since, timeoutMs) => {
         const deadline = Date.now() + timeoutMs;
         while (Date.now() < deadline) {

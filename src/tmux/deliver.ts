@@ -21,6 +21,8 @@ export interface DeliveryOptions {
   acknowledged: (sinceMs: number, timeoutMs: number) => Promise<boolean>;
   attempts?: number;
   ackTimeoutMs?: number;
+  /** The text may already be in the agent's input line (a paste whose Enter was lost): press Enter before pasting. */
+  resume?: boolean;
 }
 
 /**
@@ -32,14 +34,16 @@ export async function deliver(server: TmuxServer, paneId: string, text: string, 
   const attempts = opts.attempts ?? 3;
   const wait = opts.ackTimeoutMs ?? 3000;
   const since = Date.now();
-  await pasteText(server, paneId, text);
-  // A short gap: some agents treat an Enter that arrives with the paste as part of it.
-  await new Promise((r) => setTimeout(r, 30));
+  if (!opts.resume) {
+    await pasteText(server, paneId, text);
+    // A short gap: some agents treat an Enter that arrives with the paste as part of it.
+    await new Promise((r) => setTimeout(r, 30));
+  }
   await pressEnter(server, paneId);
   for (let tries = 1; tries <= attempts; tries++) {
     if (await opts.acknowledged(since, wait)) return { ok: true, tries };
     if (tries === attempts) break;
-    if (tries === 1) await pressEnter(server, paneId);
+    if (tries === 1 && !opts.resume) await pressEnter(server, paneId);
     else {
       await pasteText(server, paneId, text);
       await new Promise((r) => setTimeout(r, 30));
