@@ -57,7 +57,7 @@ export class ControlClient {
 
   /**
    * Spawn the control client and wait until tmux has attached it to SESSION (an exact name).
-   * `outputBatchMs` (default 30): while no command is waiting for its reply, read
+   * `outputBatchMs` (default 40): while no command is waiting for its reply, read
    * tmux's output at most this often, so pane output arrives in batches (0: as it comes).
    */
   static async attach(server: TmuxServer, session: string, opts: AttachOptions = {}): Promise<ControlClient> {
@@ -169,8 +169,9 @@ export class ControlClient {
    * alone costs ~5 ms CPU/s. 16 panes printing 20 lines/s each arrive as ~320
    * chunks a second, ~45 ms CPU/s when each is read as it comes. Between commands
    * we stop reading for outputBatchMs after each chunk and take what accumulated
-   * in one read: measured 25 ms/s at 20 ms, 20 ms/s at 30 ms, 16 ms/s at 50 ms.
-   * 30 ms keeps a line printed during a pause under the 50 ms we promise; sparse
+   * in one read: measured 25 ms/s at 20 ms, 20 ms/s at 30 ms, 16 ms/s at 50 ms
+   * (bench/watch.mjs: 0.22x the capture-pane baseline at 30 ms, 0.16x at 40 ms).
+   * 40 ms keeps a line printed during a pause under the 50 ms we promise; sparse
    * output (slower than one chunk per batch) is still read at once. The pipe
    * (64 KiB) and the tmux client's own buffer absorb the pause, and a command
    * resumes reading at once, so replies are never delayed. Node has no public
@@ -235,11 +236,11 @@ export class ControlClient {
 export interface AttachOptions {
   /** Give up attaching after this long (default 10 s). */
   timeoutMs?: number;
-  /** Read pane output at most this often while no reply is awaited (default 30 ms; 0: as it comes). */
+  /** Read pane output at most this often while no reply is awaited (default 40 ms; 0: as it comes). */
   outputBatchMs?: number;
 }
 
-const DEFAULT_OUTPUT_BATCH_MS = 30;
+const DEFAULT_OUTPUT_BATCH_MS = 40;
 
 interface StreamHandle {
   readStart(): number;

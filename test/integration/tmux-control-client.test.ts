@@ -1,5 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FlotillaError } from '../../src/core/errors.js';
@@ -91,8 +92,8 @@ describe('ControlClient', () => {
     expect(bytesOf(seen, pane!).equals(want)).toBe(true);
   });
 
-  it('delivers a printed line as an output event within 50 ms', async () => {
-    const c = await attach();
+  /** Milliseconds from `date` in a pane to our output event, for 20 lines. */
+  async function printToEvent(c: ControlClient): Promise<number[]> {
     const latencies: number[] = [];
     let buffered = '';
     c.on('output', (_pane, data) => {
@@ -100,12 +101,37 @@ describe('ControlClient', () => {
       for (const m of buffered.matchAll(/T(\d{13})\r\n/g)) latencies.push(Date.now() - Number(m[1]));
       buffered = buffered.slice(buffered.lastIndexOf('\n') + 1);
     });
-    await c.command(['new-window', '-d', "while :; do echo T$(date +%s%3N); sleep 0.05; done"]);
+    await c.command(['new-window', '-d', 'while :; do echo T$(date +%s%3N); sleep 0.05; done']);
     await retryUntil(async () => latencies.length >= 20, { what: '20 timestamped lines' });
-    const sorted = [...latencies].sort((a, b) => a - b);
-    if (process.env.FLOTILLA_TEST_VERBOSE) console.log(`print-to-event latency ms: ${sorted.join(' ')}`);
-    // median of print-to-event time; date's own start-up is inside the line's timestamp, not in this figure
-    expect(sorted[sorted.length >> 1]).toBeLessThan(50);
+    return [...latencies].sort((a, b) => a - b);
+  }
+  const median = (sorted: number[]) => sorted[sorted.length >> 1]!;
+
+  it('delivers a printed line as an output event within 50 ms, batched (default) or not', async () => {
+    const batched = await printToEvent(await attach());
+    await client!.close();
+    client = await ControlClient.attach(server, SESSION, { outputBatchMs: 0 });
+    const immediate = await printToEvent(client);
+    if (process.env.FLOTILLA_TEST_VERBOSE) console.log(`print-to-event ms, batched: ${batched.join(' ')}; immediate: ${immediate.join(' ')}`);
+    expect(median(batched)).toBeLessThan(50);
+    expect(median(immediate)).toBeLessThan(50);
+  });
+
+  it('answers commands at once while pane output is being read in batches', async () => {
+    const c = await attach();
+    let outputs = 0;
+    c.on('output', () => outputs++);
+    for (let i = 0; i < 4; i++) await c.command(['new-window', '-d', 'while :; do echo busy; sleep 0.01; done']);
+    await retryUntil(async () => outputs > 20, { what: 'pane output' });
+    const times: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const t = performance.now();
+      expect(await c.command(['display-message', '-p', `n${i}`])).toEqual([`n${i}`]);
+      times.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 7)); // land between batches
+    }
+    // a 20 ms read batch would show as ~10 ms on average; a reply resumes reading at once
+    expect(median(times.sort((a, b) => a - b))).toBeLessThan(5);
   });
 
   it('does not change the window size when it attaches, whatever window-size says', async () => {
