@@ -46,6 +46,16 @@ export function buildProgram(commander: Commander): Command {
     .action(action(() => import('./commands/up.js')));
 
   program
+    .command('run')
+    .description('run prompt files in parallel as an ad-hoc mission in this repository, then wait for the end')
+    .argument('<files...>', 'prompt files, one task each')
+    .option('--agent <kind>', 'agent kind: claude, codex, aider, sim', 'claude')
+    .option('--parallel <n>', 'agents working at once (default 4)', Number)
+    .option('--timeout <seconds>', 'give up after this long', Number)
+    .addOption(socketOption(commander))
+    .action(action(() => import('./commands/run.js')));
+
+  program
     .command('down')
     .description('stop a mission: supervisor, tmux session, and clean merged worktrees')
     .argument('[mission]', 'mission name or file')

@@ -1,0 +1,145 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { git } from '../helpers/git-repo.js';
+import { makeFleetEnv, retryUntil, type FleetEnv } from '../helpers/fleet-env.js';
+
+interface Status {
+  orchestrators: { name: string; state: string; pane: string; offline: boolean; crashes: number; task: string | null }[];
+  tasks: { id: string; title: string; state: string; orchestrator: string | null; attempts: number }[];
+}
+
+let f: FleetEnv;
+beforeEach(async () => {
+  f = await makeFleetEnv();
+});
+afterEach(async () => {
+  await f.cleanup();
+});
+
+const status = async (): Promise<Status> => JSON.parse((await f.flotilla(['status', '--json'])).stdout) as Status;
+const log = async () => readFile(join(f.home, 'missions', f.socket, 'rec', 'supervisor.log'), 'utf8');
+
+describe('recovery', () => {
+  it('respawns a crashed agent in place; after 3 crashes in a row the orchestrator goes offline and its task goes to another', async () => {
+    await f.writeMission(
+      [
+        'name: rec',
+        'agent: { kind: sim }',
+        'orchestrators:',
+        '  - { name: first, role: backend-dev }',
+        '  - { name: second, role: backend-dev, agent: { env: { FLOTILLA_SIM_SPEED: "0.05" } } }',
+        'tasks:',
+        '  - { id: boom, title: Crash on first, sim: { duration_ms: 400, fail: crash } }',
+        '',
+      ].join('\n'),
+    );
+    expect((await f.flotilla(['up'])).code).toBe(0);
+    const firstPane = (await status()).orchestrators[0]!.pane;
+    const s = await retryUntil(async () => {
+      const s = await status();
+      return s.orchestrators.some((o) => o.offline) && s;
+    }, { what: 'an orchestrator offline', timeoutMs: 30_000 });
+    const offline = s.orchestrators.find((o) => o.offline)!;
+    expect(offline.crashes).toBe(3);
+    expect(offline.task).toBeNull();
+    const text = await log();
+    expect(text).toMatch(new RegExp(`${offline.name}: agent exited \\(exit 3\\); respawning in 1000 ms`));
+    expect(text).toMatch(new RegExp(`${offline.name}: agent exited \\(exit 3\\); respawning in 2000 ms`));
+    expect(text).toMatch(new RegExp(`${offline.name}: crashed 3 times in a row; offline, boom back in the queue`));
+    // respawned in place: the same pane, not a new one
+    if (offline.name === 'first') expect(offline.pane).toBe(firstPane);
+    // the task went back to the queue and to the other orchestrator
+    const other = s.orchestrators.find((o) => !o.offline)!.name;
+    await retryUntil(async () => (await status()).tasks[0]!.orchestrator === other, { what: 'task moved to the other orchestrator', timeoutMs: 20_000 });
+    expect((await f.flotilla(['status'])).stdout).toContain(`OFFLINE (3 crashes)`);
+  }, 60_000);
+
+  it('nudges a stalled agent once, then restarts it and delivers its task again', async () => {
+    await f.writeMission(
+      [
+        'name: rec',
+        'agent: { kind: sim, env: { FLOTILLA_SIM_HEARTBEAT_MS: "200" } }',
+        'dispatch: { stall_after: 2s }',
+        'orchestrators:',
+        '  - { name: only, role: backend-dev }',
+        'tasks:',
+        '  - { id: stuck, title: Hang halfway, sim: { duration_ms: 2000, fail: hang } }',
+        '',
+      ].join('\n'),
+    );
+    expect((await f.flotilla(['up'])).code).toBe(0);
+    await retryUntil(async () => /only: restarting its agent \(still stalled on stuck after a nudge\)/.test(await log()), { what: 'restart after nudge', timeoutMs: 30_000 });
+    const text = await log();
+    expect(text.indexOf('only: stalled on stuck; nudging')).toBeGreaterThan(-1);
+    expect(text.indexOf('only: stalled on stuck; nudging')).toBeLessThan(text.indexOf('only: restarting its agent'));
+    await retryUntil(async () => /only: delivering stuck again \(new agent\)/.test(await log()), { what: 'redelivery', timeoutMs: 15_000 });
+    const cancel = await f.flotilla(['task', 'cancel', 'stuck']);
+    expect(cancel.code, cancel.stderr).toBe(0);
+    expect((await status()).tasks[0]!.state).toBe('cancelled');
+  }, 60_000);
+
+  it('delivers hostile task text literally: nothing in it runs, not as shell and not as tmux keys', async () => {
+    const marker = join(f.repo.scratch, `pwned-${Date.now()}`);
+    const simLog = join(f.repo.scratch, 'sim.jsonl');
+    const title = `'; rm -rf ~; $(touch ${marker}) C-c Enter`;
+    const prompt = `line one\nC-c\nEnter\n\u001b[31mred\u001b[0m #{pane_id} \`touch ${marker}\` ;`;
+    await f.writeMission(
+      [
+        'name: rec',
+        `agent: { kind: sim, env: { FLOTILLA_SIM_LOG: ${JSON.stringify(simLog)} } }`,
+        'orchestrators:',
+        '  - { name: only, role: backend-dev }',
+        'tasks:',
+        `  - id: hostile`,
+        `    title: ${JSON.stringify(title)}`,
+        `    prompt: ${JSON.stringify(prompt)}`,
+        '    sim: { duration_ms: 100, file: notes/hostile.txt }',
+        '',
+      ].join('\n'),
+    );
+    const up = await f.flotilla(['up', '--wait', '--timeout', '60'], { timeoutMs: 80_000 });
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    const received = (await readFile(simLog, 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { text: string }).text);
+    expect(received).toHaveLength(1);
+    expect(received[0]).toContain(`Task hostile: ${title}`);
+    expect(received[0]).toContain(prompt);
+    expect(existsSync(marker)).toBe(false);
+    expect((await status()).tasks[0]!.title).toBe(title);
+    expect(await git(f.repo.dir, 'log', '--format=%s', 'flotilla/rec/hostile')).toContain("Task hostile: '; rm -rf ~;");
+  }, 90_000);
+
+  it('twenty concurrent "task add" processes make twenty tasks and leave the log intact', async () => {
+    await f.writeMission('name: rec\nagent: { kind: sim }\norchestrators:\n  - { name: only, role: backend-dev }\n');
+    expect((await f.flotilla(['up'])).code).toBe(0);
+    await f.flotilla(['pause']);
+    const adds = await Promise.all(Array.from({ length: 20 }, (_, i) => f.flotilla(['task', 'add', `Job ${i}`, '--json'])));
+    expect(adds.map((a) => a.code)).toEqual(Array(20).fill(0));
+    const ids = adds.map((a) => (JSON.parse(a.stdout) as { id: string }).id);
+    expect(new Set(ids).size).toBe(20);
+    const list = JSON.parse((await f.flotilla(['task', 'list', '--json'])).stdout) as { id: string; state: string }[];
+    expect(list).toHaveLength(20);
+    const events = (await readFile(join(f.home, 'missions', f.socket, 'rec', 'events.jsonl'), 'utf8')).trim().split('\n');
+    expect(events.every((l) => JSON.parse(l))).toBeTruthy();
+    expect(events.filter((l) => (JSON.parse(l) as { event: string }).event === 'added')).toHaveLength(20);
+    // bad input is refused with exit 2 and changes nothing
+    const bad = await f.flotilla(['task', 'add', 'Orphan', '--deps', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('nope');
+    expect(JSON.parse((await f.flotilla(['task', 'list', '--json'])).stdout)).toHaveLength(20);
+  }, 60_000);
+
+  it('flotilla run: prompt files as an ad-hoc mission, waited to the end', async () => {
+    const a = join(f.repo.scratch, 'fix-login.md');
+    const b = join(f.repo.scratch, 'add-docs.md');
+    await writeFile(a, 'Fix the login.\nsim: {"duration_ms": 200, "file": "login.txt"}\n');
+    await writeFile(b, 'Write docs.\nsim: {"duration_ms": 200, "file": "docs.txt"}\n');
+    const r = await f.flotilla(['run', a, b, '--agent', 'sim'], { timeoutMs: 60_000 });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/all tasks done: 2 tasks/);
+    expect(await git(f.repo.dir, 'branch', '--list', 'flotilla/run-*/p-fix-login')).toContain('p-fix-login');
+    const bad = await f.flotilla(['run', join(f.repo.scratch, 'missing.md')]);
+    expect(bad.code).toBe(2);
+  }, 90_000);
+});
