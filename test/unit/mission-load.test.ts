@@ -65,7 +65,7 @@ describe('good missions', () => {
       orchestrators: [{ name: 'ann', index: 0, role: 'backend-dev', color: PALETTE.indigo, agent: { kind: 'claude' } }],
       streams: [],
       tasks: [],
-      dispatch: { strategy: 'round-robin', maxActive: 1, onTimeout: 'requeue' },
+      dispatch: { strategy: 'round-robin', maxActive: 1, onTimeout: 'requeue', stallAfterS: 120 },
       merge: {},
     });
   });
@@ -94,7 +94,7 @@ describe('good missions', () => {
     expect(m.worktreesDir).toBe(join(m.repo, '.wt'));
     expect([m.base, m.layout, m.paneBackground]).toEqual(['develop', 'tabs', true]);
     expect(m.setup).toEqual({ copy: ['.env'], run: ['npm ci'] });
-    expect(m.dispatch).toEqual({ strategy: 'capability', maxActive: 2, onTimeout: 'cancel' });
+    expect(m.dispatch).toEqual({ strategy: 'capability', maxActive: 2, onTimeout: 'cancel', stallAfterS: 90 });
     const [ann, bob, cy, dee] = m.orchestrators;
     expect(ann!.color).toBe(PALETTE.rose);
     expect(cy!.color).toBe('#abcdef');

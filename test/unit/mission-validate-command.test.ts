@@ -21,7 +21,7 @@ describe('flotilla validate', () => {
   test('a valid mission: summary line, exit 0', async () => {
     const file = join(packageRoot, 'missions', 'demo.yaml');
     expect(await validate(file, {})).toBe(0);
-    expect(out).toBe(`${file}: ok, 4 orchestrators, 7 tasks\n`);
+    expect(out).toBe(`${file}: ok, 4 orchestrators, 9 tasks\n`);
   });
 
   test('an invalid mission: each diagnostic with its hint, a summary, exit 2', async () => {
