@@ -306,3 +306,36 @@ export function failureReport(what, cmd, output, log) {
 
 /** Thrown when flotilla itself fails: the message is the report to print. */
 export class FlotillaFailure extends Error {}
+
+// ---------------------------------------------------------------- CPU accounting (Linux /proc)
+
+const CLK_TCK = 100; // USER_HZ: /proc/<pid>/stat times are in clock ticks
+
+/**
+ * CPU seconds of a live process from /proc/<pid>/stat: `self` (utime+stime) and
+ * `children` (cutime+cstime: its children that have exited and been reaped).
+ * Undefined when the process is gone or /proc is not there.
+ */
+export function procCpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state)
+    const n = (i) => Number(f[i - 3]);
+    return { self: (n(14) + n(15)) / CLK_TCK, children: (n(16) + n(17)) / CLK_TCK };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sum procCpuSeconds over pids (the ones still alive); `n` is how many were read. */
+export function cpuOf(pids) {
+  const out = { self: 0, children: 0, n: 0 };
+  for (const pid of pids) {
+    const c = procCpuSeconds(pid);
+    if (!c) continue;
+    out.self += c.self;
+    out.children += c.children;
+    out.n++;
+  }
+  return out;
+}
