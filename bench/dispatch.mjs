@@ -79,32 +79,41 @@ function readJsonLines(file) {
 }
 
 /**
- * One orchestrator's sim log → hand-overs. The agent runs its tasks one after
- * another and the next prompt only comes after a done, so the j-th
- * "done-returned" belongs to the j-th submitted prompt and is followed by the
- * (j+1)-th: latency = submit[j+1] - done[j].
+ * One orchestrator's sim log → hand-overs. The agent runs its prompts one after
+ * another, so the j-th "done-returned" belongs to the j-th submitted prompt.
+ * A prompt for the same task as the one just before it is a re-delivery (the
+ * supervisor pasted it again), not a new task: consecutive runs of one task are
+ * collapsed, and a hand-over goes from the first time the task's done returned
+ * to the first submit of the next, different task.
  */
 function handOvers(o, file) {
   const entries = readJsonLines(file);
   const submits = entries.filter((e) => typeof e.text === 'string').sort((a, b) => a.ts - b.ts);
   const dones = entries.filter((e) => e.event === 'done-returned').sort((a, b) => a.ts - b.ts);
   const idOf = (text) => /^Task (t\d+):/.exec(text)?.[1] ?? '?';
+  const runs = [];
+  submits.forEach((sub, j) => {
+    const id = idOf(sub.text);
+    const last = runs.at(-1);
+    if (last && last.id === id) last.repeats++;
+    else runs.push({ id, submitted: sub.ts, done: dones[j], repeats: 0 });
+  });
   const out = [];
   let failedDones = 0;
-  for (let j = 0; j < dones.length && j + 1 < submits.length; j++) {
-    if (dones[j].exit !== 0) {
+  for (let k = 0; k + 1 < runs.length; k++) {
+    const prev = runs[k];
+    const next = runs[k + 1];
+    if (!prev.done) break;
+    if (prev.done.exit !== 0) {
       failedDones++;
       continue;
     }
-    const prev = idOf(submits[j].text);
-    const next = idOf(submits[j + 1].text);
-    // The same task's prompt again: a re-delivery, not the hand-over of a new task.
-    out.push({ o, prev, next, ...(prev === next ? { redelivered: true } : {}), doneReturned: dones[j].ts, submitted: submits[j + 1].ts, ms: submits[j + 1].ts - dones[j].ts });
+    out.push({ o, prev: prev.id, next: next.id, ...(prev.repeats ? { prevRedelivered: prev.repeats } : {}), doneReturned: prev.done.ts, submitted: next.submitted, ms: next.submitted - prev.done.ts });
   }
-  return { samples: out, submits: submits.length, dones: dones.length, failedDones };
+  return { samples: out, submits: submits.length, redelivered: runs.reduce((a, r) => a + r.repeats, 0), dones: dones.length, failedDones };
 }
 
-/** supervisor.log: "HH:MM:SS.mmm o1: t004 done: ..." and "HH:MM:SS.mmm o1: starting t009 on ..." (UTC) → epoch ms. */
+/** supervisor.log: "HH:MM:SS.mmm o1: t004 done: ..." and "HH:MM:SS.mmm o1: starting t009 on ..." (UTC) → epoch ms by "o1:t004". */
 function supervisorMarks(file, dayOf) {
   const done = new Map();
   const starting = new Map();
@@ -119,8 +128,9 @@ function supervisorMarks(file, dayOf) {
     if (!m) continue;
     let t = base + ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4]);
     if (t - dayOf > 12 * 3600_000) t -= 86_400_000; // the log's day began before the run's reference point
-    if (m[6]) done.set(m[6], t);
-    else starting.set(m[7], t);
+    const map = m[6] ? done : starting;
+    const key = `${m[5]}:${m[6] ?? m[7]}`; // orchestrator:task, first occurrence
+    if (!map.has(key)) map.set(key, t);
   }
   return { done, starting };
 }
@@ -176,18 +186,29 @@ async function flotillaRun(n, tasks, timeoutS) {
     const samples = per.flatMap((p) => p.samples);
     const marks = supervisorMarks(supLog, samples[0]?.doneReturned ?? Date.now());
     // events.jsonl: the ts of each task's "assigned" transition (the dispatch decision, before its fsync'd append).
-    const assigned = new Map(readJsonLines(join(state, 'events.jsonl')).filter((e) => e.to === 'assigned').map((e) => [e.task, e.ts]));
+    const assigned = new Map();
+    for (const e of readJsonLines(join(state, 'events.jsonl'))) {
+      const key = `${e.orchestrator}:${e.task}`;
+      if (e.to === 'assigned' && !assigned.has(key)) assigned.set(key, e.ts);
+    }
     for (const s of samples) {
-      const d = marks.done.get(s.prev);
-      const a = assigned.get(s.next);
-      const st = marks.starting.get(s.next);
+      const d = marks.done.get(`${s.o}:${s.prev}`);
+      const a = assigned.get(`${s.o}:${s.next}`);
+      const st = marks.starting.get(`${s.o}:${s.next}`);
       if (d === undefined || a === undefined || st === undefined) continue;
       s.stages = { doneToLogged: d - s.doneReturned, loggedToAssigned: a - d, assignedToStarting: st - a, startingToSubmitted: s.submitted - st };
     }
     const submits = per.reduce((a, p) => a + p.submits, 0);
-    if (exit.code === 0 && submits !== tasks.length) issues.push(`flotilla (N=${n}): ${submits} prompts submitted for ${tasks.length} tasks`);
+    const panesOf = new Map(); // task → panes its prompt reached
+    names(n).forEach((o, i) => {
+      for (const e of readJsonLines(logs[i])) if (typeof e.text === 'string') panesOf.set(e.text.split('\n')[0], new Set([...(panesOf.get(e.text.split('\n')[0]) ?? []), o]));
+    });
+    if (panesOf.size !== tasks.length) issues.push(`flotilla (N=${n}): ${panesOf.size} distinct tasks reached the agents, of ${tasks.length}`);
+    const twice = [...panesOf].filter(([, ps]) => ps.size > 1);
+    if (twice.length) issues.push(`flotilla (N=${n}): ${twice.length} task(s) were run by two agents: ${twice.map(([t, ps]) => `${t.split(':')[0]} (${[...ps].join(', ')})`).join('; ')}`);
     const failedDones = per.reduce((a, p) => a + p.failedDones, 0);
     if (failedDones) issues.push(`flotilla (N=${n}): ${failedDones} "flotilla done" call(s) failed (excluded)`);
+    const redelivered = per.reduce((a, p) => a + p.redelivered, 0);
     // Anything in supervisor.log beyond the plain done → starting rhythm: retried deliveries, ignored signals, nudges.
     const notable = (existsSync(supLog) ? readFileSync(supLog, 'utf8') : '').split('\n').filter((l) => NOTABLE.test(l));
     const cpu = {
@@ -195,7 +216,7 @@ async function flotillaRun(n, tasks, timeoutS) {
       supervisor: cpuOf(registryPids(home)), // children: git, tmux
       agents: cpuOf(heartbeatPids(beats)), // children: flotilla done, git
     };
-    return { samples, submits, wallS, upSummary: lastLine, notable, cpu, issues };
+    return { samples, submits, redelivered, wallS, upSummary: lastLine, notable, cpu, issues };
   } finally {
     const agents = heartbeatPids(beats);
     const supervisors = registryPids(home);
@@ -297,7 +318,7 @@ async function baselineRun(n, tasks, timeoutS) {
       driverCpuS = { ...JSON.parse(readFileSync(driverCpu, 'utf8')), n: 1 };
     } catch {}
     const cpu = { tmuxServer: tmuxServerCpu(tmux), driver: driverCpuS, agents: cpuOf(heartbeatPids(beats)) };
-    return { samples, submits, wallS, cpu, issues };
+    return { samples, submits, redelivered: per.reduce((a, p) => a + p.redelivered, 0), wallS, cpu, issues };
   } finally {
     const agents = heartbeatPids(beats);
     release(killDriver);
@@ -403,15 +424,16 @@ export async function run(args) {
       out.cpuBusy = busyPercent(c0, cpuTicks()); // whole machine, other users included; set-up and teardown too
       issues.push(...out.issues);
       const lat = out.samples.map((s) => s.ms);
-      const fresh = out.samples.filter((s) => !s.redelivered).map((s) => s.ms);
       const stageNames = [...new Set(out.samples.flatMap((s) => Object.keys(s.stages ?? {})))];
       const stages = Object.fromEntries(stageNames.map((st) => [st, stats(out.samples.filter((s) => s.stages).map((s) => s.stages[st]))]));
-      r[which] = { ...stats(lat), redelivered: lat.length - fresh.length, withoutRedelivered: stats(fresh), submits: out.submits, wallS: out.wallS, cpuBusyPercent: out.cpuBusy, loadAvg1Before: load, cpu: out.cpu, stages, samples: out.samples, ...(out.upSummary ? { upSummary: out.upSummary } : {}) };
+      r[which] = { ...stats(lat), submits: out.submits, redelivered: out.redelivered, wallS: out.wallS, cpuBusyPercent: out.cpuBusy, loadAvg1Before: load, cpu: out.cpu, stages, samples: out.samples, ...(out.upSummary ? { upSummary: out.upSummary } : {}) };
       const st = Object.entries(stages).map(([name, s]) => `${name} ${ms(s.p50)}`).join(', ');
       console.log(`  N=${String(n).padStart(2)} ${which.padEnd(8)}: ${lat.length} hand-overs in ${out.wallS.toFixed(1)} s (CPUs ${out.cpuBusy.toFixed(0)}% busy, load ${load.toFixed(1)} before), p50 ${ms(r[which].p50)} ms, p99 ${ms(r[which].p99)} ms, max ${ms(r[which].max)} ms  (stage p50s: ${st || '-'})`);
       if (out.upSummary) console.log(`             up --wait: ${out.upSummary}`);
-      const redo = lat.length - fresh.length;
-      if (redo) console.log(`             ${redo} hand-over(s) brought the same task's prompt again (re-delivered); without them p50 ${ms(r[which].withoutRedelivered.p50)} ms, p99 ${ms(r[which].withoutRedelivered.p99)} ms`);
+      if (out.redelivered) {
+        const after = out.samples.filter((x) => x.prevRedelivered).map((x) => x.ms);
+        console.log(`             ${out.submits} prompts submitted for ${tasks.length} tasks: ${out.redelivered} re-delivered (the same task's prompt again); the ${after.length} hand-over(s) after one took ${after.map((x) => `${(x / 1000).toFixed(1)} s`).join(', ')}`);
+      }
       const cpuLine = Object.entries(out.cpu ?? {}).map(([k, c]) => `${k} ${c.self.toFixed(1)}${c.children ? ` + children ${c.children.toFixed(1)}` : ''}`).join(', ');
       console.log(`             CPU seconds: ${cpuLine}`);
       if (out.notable?.length) {
