@@ -1,3 +1,4 @@
+import { FlotillaError } from '../core/errors.js';
 import { Git, verifyBranch } from './git.js';
 
 /**
@@ -10,8 +11,12 @@ export async function switchToTaskBranch(worktree: string, branch: string, base:
   const git = new Git(worktree);
   const dirty = (await git.run(['status', '--porcelain', '-z'])).stdout.length > 0;
   if (dirty) await git.run(['stash', 'push', '--include-untracked', '-m', `flotilla: left over before ${branch}`]);
-  const exists = await verifyBranch(worktree, branch);
-  if (exists) await git.run(['switch', '--quiet', branch]);
-  else await git.run(['switch', '--quiet', '--no-track', '-c', branch, base]);
-  return { created: !exists, stashed: dirty };
+  // Try to create it first: one git call in the common case; an existing branch is resumed.
+  const created = await git.run(['switch', '--quiet', '--no-track', '-c', branch, base], { allowFail: true });
+  if (created.exitCode === 0) return { created: true, stashed: dirty };
+  if (!(await verifyBranch(worktree, branch))) {
+    throw new FlotillaError({ reason: 'git-failed', subcommand: 'switch', cwd: worktree, stderr: created.stderr });
+  }
+  await git.run(['switch', '--quiet', branch]);
+  return { created: false, stashed: dirty };
 }

@@ -9,6 +9,11 @@ export interface Heartbeat {
   /** Optional agent state as the writer sees it (working, idle, waiting-for-human, ...). */
   state?: string;
   note?: string;
+  /**
+   * When the agent last took a prompt. Carried in every later beat, so the supervisor sees that a
+   * prompt arrived even when a quick turn overwrote the 'working' beat before it was read.
+   */
+  lastPromptAt?: number;
   /** The agent's own session id (Claude Code's `session_id`), when its hooks report one. */
   sessionId?: string;
   /** The agent's transcript file (Claude Code's `transcript_path`), for token and cost accounting. */

@@ -13,6 +13,7 @@ export class Pulse {
   private chain: Promise<void> = Promise.resolve();
   private cancelTimer: (() => void) | undefined;
   private stopped = false;
+  private lastPromptAt: number | undefined;
 
   constructor(
     private readonly file: string | undefined,
@@ -26,6 +27,7 @@ export class Pulse {
   }
 
   set(state: PulseState): void {
+    if (state === 'working' && this.state !== 'working') this.lastPromptAt = Date.now();
     this.state = state;
     this.beat();
   }
@@ -47,7 +49,7 @@ export class Pulse {
     if (!file || this.stopped) return;
     const state = this.state;
     // A failed write is not worth killing the agent over; the next beat retries.
-    this.chain = this.chain.then(() => writeHeartbeat(file, { source: 'sim', state })).then(
+    this.chain = this.chain.then(() => writeHeartbeat(file, { source: 'sim', state, lastPromptAt: this.lastPromptAt })).then(
       () => undefined,
       () => undefined,
     );

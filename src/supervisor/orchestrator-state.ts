@@ -19,20 +19,30 @@ const AGENT_STATES = new Set<PaneState>(['idle', 'working', 'waiting-for-human',
 export function derivePaneState(input: {
   dead: boolean;
   heartbeat: Heartbeat | undefined;
+  /** What the screen classifier last read, for agents without hooks. */
+  screen?: { state: string; at: number };
+  /** Last output seen in the pane: activity too. */
+  outputAt?: number;
   nowMs: number;
   startedAtMs: number;
   staleAfterS?: number;
 }): PaneState {
   const staleAfterS = input.staleAfterS ?? STALE_HEARTBEAT_S;
   if (input.dead) return 'dead';
-  const beat = input.heartbeat;
-  if (!beat || beat.ts < input.startedAtMs) {
-    return (input.nowMs - input.startedAtMs) / 1000 > staleAfterS ? 'running' : 'starting';
-  }
-  const state = AGENT_STATES.has(beat.state as PaneState) ? (beat.state as PaneState) : 'running';
+  const beat = input.heartbeat && input.heartbeat.ts >= input.startedAtMs ? { state: input.heartbeat.state, at: input.heartbeat.ts } : undefined;
+  const screen = input.screen && input.screen.at >= input.startedAtMs ? { state: screenToPane(input.screen.state), at: input.screen.at } : undefined;
+  const latest = [beat, screen].filter((r) => r !== undefined).sort((a, b) => b.at - a.at)[0];
+  if (!latest) return (input.nowMs - input.startedAtMs) / 1000 > staleAfterS ? 'running' : 'starting';
+  const state = AGENT_STATES.has(latest.state as PaneState) ? (latest.state as PaneState) : 'running';
   // An agent waiting at its prompt is quiet by design; only silence while busy is a stall.
   const busy = state === 'working' || state === 'running';
-  return busy && (input.nowMs - beat.ts) / 1000 > staleAfterS ? 'stalled' : state;
+  const lastSign = Math.max(beat?.at ?? 0, screen?.at ?? 0, input.outputAt ?? 0);
+  return busy && (input.nowMs - lastSign) / 1000 > staleAfterS ? 'stalled' : state;
+}
+
+/** A usage limit leaves the agent waiting for a person, like a permission prompt. */
+function screenToPane(state: string): string {
+  return state === 'limit' ? 'waiting-for-human' : state;
 }
 
 /** The label in the pane border: the state, with the exit status when dead. */

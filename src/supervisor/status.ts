@@ -30,6 +30,9 @@ export interface OrchestratorRuntime {
   crashes?: number;
   respawnAt?: number;
   nudgedAt?: number;
+  /** Last output seen in the pane, and the screen classifier's last reading (agents without hooks). */
+  outputAt?: number;
+  screen?: { state: string; at: number };
   /** A prompt is being pasted into the pane right now. */
   delivering?: boolean;
   /**

@@ -25,6 +25,7 @@ import { loadRoles } from '../roles/catalog.js';
 import { currentTaskFile, inboxDir } from '../signals/inbox.js';
 import { TaskStore } from './task-store.js';
 import { WorkLoop } from './work-loop.js';
+import { PaneWatcher } from './pane-watcher.js';
 import { handleTaskRequest } from './task-requests.js';
 
 export interface SupervisorOptions {
@@ -54,6 +55,7 @@ export class Supervisor {
   private control: Server | undefined;
   private heartbeats: HeartbeatWatcher | undefined;
   private inbox: FSWatcher | undefined;
+  private watcher: PaneWatcher | undefined;
   private tasks: TaskStore | undefined;
   private work: WorkLoop | undefined;
   private stopped: (() => void) | undefined;
@@ -116,6 +118,24 @@ export class Supervisor {
     await installKeys(this.tmux, [...flotillaArgv(), 'layout', ...(this.opts.socket ? ['--socket', this.opts.socket] : [])]);
     logger.log(`${fleet.created ? 'created' : 'adopted'} tmux session ${this.entry.session} with ${fleet.panes.size} agent panes`);
     this.track(workspaces, fleet, spec);
+    this.watcher = await PaneWatcher.start(this.tmux, this.entry.session, {
+      onOutput: (pane, at) => {
+        const rt = this.byPane(pane);
+        if (rt) rt.outputAt = at;
+      },
+      onScreen: (pane, state, at) => {
+        const rt = this.byPane(pane);
+        if (!rt) return;
+        rt.screen = { state, at };
+        void this.applyStates().then(() => this.kick());
+      },
+      log: (m) => logger.log(m),
+    });
+    for (const rt of this.runtime.values()) {
+      const kind = rt.orchestrator.agent.kind;
+      // Claude and the sim report through hooks and heartbeats; the others are read off the screen.
+      if (rt.pane && kind !== 'claude' && kind !== 'sim') this.watcher.classify(rt.pane, kind);
+    }
     await this.startWork();
 
     this.heartbeats = new HeartbeatWatcher(this.paths.heartbeats, (name, beat) => this.onHeartbeat(name, beat));
@@ -165,6 +185,7 @@ export class Supervisor {
       mission: this.mission,
       stateDir: this.paths.dir,
       tmux: this.tmux,
+      command: (args) => (this.watcher ? this.watcher.command(args) : this.tmux.run(args)),
       runtime: this.runtime,
       queue,
       flush: () => this.tasks!.flush(),
@@ -183,6 +204,11 @@ export class Supervisor {
     );
   }
 
+  private byPane(pane: string): OrchestratorRuntime | undefined {
+    for (const rt of this.runtime.values()) if (rt.pane === pane) return rt;
+    return undefined;
+  }
+
   private onHeartbeat(name: string, beat: Heartbeat): void {
     const rt = this.runtime.get(name);
     if (!rt) return;
@@ -192,7 +218,7 @@ export class Supervisor {
 
   /** One tmux call reads every pane; deaths are noticed within PANE_POLL_MS. */
   private async refreshPanes(): Promise<void> {
-    const panes = await listPanes(this.tmux, this.entry.session);
+    const panes = this.watcher ? await this.watcher.listPanes() : await listPanes(this.tmux, this.entry.session);
     if (panes.length === 0 && !this.sessionGone) this.logger.log(`tmux session ${this.entry.session} is gone; "flotilla down" then "flotilla up" rebuilds it`);
     this.sessionGone = panes.length === 0;
     for (const rt of this.runtime.values()) {
@@ -221,7 +247,7 @@ export class Supervisor {
     const now = Date.now();
     const commands: string[][] = [];
     for (const rt of this.runtime.values()) {
-      const next: PaneState = derivePaneState({ dead: Boolean(rt.dead), heartbeat: rt.heartbeat, nowMs: now, startedAtMs: rt.seenAt, staleAfterS: this.mission.dispatch.stallAfterS });
+      const next: PaneState = derivePaneState({ dead: Boolean(rt.dead), heartbeat: rt.heartbeat, screen: rt.screen, outputAt: rt.outputAt, nowMs: now, startedAtMs: rt.seenAt, staleAfterS: this.mission.dispatch.stallAfterS });
       const label = stateLabel(next, rt.exitStatus, rt.exitSignal);
       if (label === rt.label) continue;
       if (next !== rt.state || next === 'dead') this.logger.log(`${rt.orchestrator.name}: ${rt.state} -> ${label}${next === 'dead' ? ` (pane ${rt.pane ?? 'gone'})` : ''}`);
@@ -278,6 +304,7 @@ export class Supervisor {
     this.timers = [];
     this.heartbeats?.stop();
     this.inbox?.close();
+    await this.watcher?.close().catch(() => undefined);
     if (this.control) {
       await new Promise<void>((resolve) => this.control!.close(() => resolve()));
       this.control = undefined;

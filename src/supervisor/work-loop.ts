@@ -17,6 +17,8 @@ export interface WorkLoopDeps {
   mission: Mission;
   stateDir: string;
   tmux: TmuxServer;
+  /** Runs a tmux command on the control client when there is one. */
+  command?: (args: string[]) => Promise<unknown>;
   runtime: Map<string, OrchestratorRuntime>;
   queue: TaskQueue;
   /** Resolves once every task event so far is on disk: nothing is acted on before it is logged. */
@@ -179,7 +181,7 @@ export class WorkLoop {
     this.d.log(`${rt.orchestrator.name}: delivering ${task.id} again (${mode === 'resume' ? 'Enter first' : 'new agent'})`);
     rt.delivering = true;
     try {
-      const ok = mode === 'resume' ? await this.send(rt, this.promptFor(task, rt), { resume: true }) : await this.send(rt, this.promptFor(task, rt));
+      const ok = await this.send(rt, this.promptFor(task, rt), { resume: mode === 'resume', task: task.id });
       if (ok) await this.markAcknowledged(rt, task);
     } finally {
       rt.delivering = false;
@@ -187,6 +189,7 @@ export class WorkLoop {
   }
 
   private async markAcknowledged(rt: OrchestratorRuntime, task: Task): Promise<void> {
+    if (this.d.queue.heldBy(rt.orchestrator.name)?.id !== task.id) return; // already finished: nothing to resume
     const branch = `flotilla/${this.d.mission.name}/${task.id}`;
     await writeJsonAtomic(currentTaskFile(this.d.stateDir, rt.orchestrator.name), { task: task.id, branch, since: task.since, acknowledged: true });
   }
@@ -239,7 +242,7 @@ export class WorkLoop {
       // Written before the prompt is pasted: a restarted supervisor that finds no file knows it was never delivered.
       await writeJsonAtomic(currentTaskFile(this.d.stateDir, name), { task: task.id, branch, since: this.d.now() });
       this.d.log(`${name}: starting ${task.id} on ${branch}`);
-      if (await this.send(rt, this.promptFor(task, rt))) await this.markAcknowledged(rt, task);
+      if (await this.send(rt, this.promptFor(task, rt), { task: task.id })) await this.markAcknowledged(rt, task);
       else {
         this.d.queue.release(name);
         this.d.log(`${name}: did not take ${task.id} after 3 tries; back in the queue`);
@@ -266,16 +269,20 @@ export class WorkLoop {
     });
   }
 
-  /** Deliver literally and wait for the agent to acknowledge with a newer "working" heartbeat. */
-  private async send(rt: OrchestratorRuntime, text: string, opts: { resume?: boolean } = {}): Promise<boolean> {
+  /** Deliver literally and wait for the agent to acknowledge: a newer "working" heartbeat, or a working screen. */
+  private async send(rt: OrchestratorRuntime, text: string, opts: { resume?: boolean; task?: string } = {}): Promise<boolean> {
+    const task = opts.task;
     if (!rt.pane) return false;
-    const result = await deliver(this.d.tmux, rt.pane, text, {
+    const result = await deliver({ server: this.d.tmux, command: this.d.command }, rt.pane, text, {
       resume: opts.resume,
       acknowledged: async (since, timeoutMs) => {
         const deadline = Date.now() + timeoutMs;
         while (Date.now() < deadline) {
           const beat = rt.heartbeat;
-          if (beat && beat.ts >= since && beat.state === 'working') return true;
+          if (beat && beat.ts >= since && (beat.state === 'working' || (beat.lastPromptAt ?? 0) >= since)) return true;
+          if (rt.screen && rt.screen.at >= since && rt.screen.state === 'working') return true;
+          // Its answer came first: the task was finished (or failed) before any beat was read.
+          if (task && this.d.queue.heldBy(rt.orchestrator.name)?.id !== task) return true;
           await new Promise((r) => setTimeout(r, 20));
         }
         return false;

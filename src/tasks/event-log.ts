@@ -37,6 +37,12 @@ export class EventLog {
     return next;
   }
 
+  /** Make every append so far durable with one fsync (for a writer that opened with fsync: false and batches). */
+  async sync(): Promise<void> {
+    await this.tail;
+    await this.handle.sync();
+  }
+
   async close(): Promise<void> {
     await this.tail;
     await this.handle.close();

@@ -1,19 +1,30 @@
 import type { TmuxServer } from './server.js';
 
-/**
- * Put text into a pane exactly as written and submit it. The text goes to a
- * tmux buffer through stdin (never through a command line, a format or a
- * shell), is pasted with bracketed paste so the agent sees one paste even with
- * newlines, then Enter is sent as a key of its own.
- */
-export async function pasteText(server: TmuxServer, paneId: string, text: string): Promise<void> {
-  const buffer = `flotilla-${paneId.replace('%', 'p')}`;
-  await server.run(['load-buffer', '-b', buffer, '-'], { input: text });
-  await server.run(['paste-buffer', '-p', '-d', '-b', buffer, '-t', paneId]);
+/** Where tmux commands go: the control-mode client when there is one (no process per command). */
+export interface PaneInput {
+  server: TmuxServer;
+  command?: (args: string[]) => Promise<unknown>;
 }
 
-export async function pressEnter(server: TmuxServer, paneId: string): Promise<void> {
-  await server.run(['send-keys', '-t', paneId, 'Enter']);
+/** Longer texts go through load-buffer's stdin: no command line gets near tmux's limits. */
+const INLINE_MAX_BYTES = 8000;
+
+/**
+ * Put text into a pane exactly as written. The text becomes a tmux buffer,
+ * either as one literally quoted argument on the control client or through
+ * load-buffer's stdin (never through a format or a shell), and is pasted with
+ * bracketed paste so the agent sees one paste even with newlines.
+ */
+export async function pasteText(io: PaneInput, paneId: string, text: string): Promise<void> {
+  const buffer = `flotilla-${paneId.replace('%', 'p')}`;
+  const run = io.command ?? ((args: string[]) => io.server.run(args));
+  if (io.command && Buffer.byteLength(text) <= INLINE_MAX_BYTES) await run(['set-buffer', '-b', buffer, '--', text]);
+  else await io.server.run(['load-buffer', '-b', buffer, '-'], { input: text });
+  await run(['paste-buffer', '-p', '-d', '-b', buffer, '-t', paneId]);
+}
+
+export async function pressEnter(io: PaneInput, paneId: string): Promise<void> {
+  await (io.command ?? ((args: string[]) => io.server.run(args)))(['send-keys', '-t', paneId, 'Enter']);
 }
 
 export interface DeliveryOptions {
@@ -30,24 +41,24 @@ export interface DeliveryOptions {
  * may have been lost (a known failure of agents in tmux): press Enter again
  * before pasting anew, so a prompt that did arrive is not sent twice.
  */
-export async function deliver(server: TmuxServer, paneId: string, text: string, opts: DeliveryOptions): Promise<{ ok: boolean; tries: number }> {
+export async function deliver(io: PaneInput, paneId: string, text: string, opts: DeliveryOptions): Promise<{ ok: boolean; tries: number }> {
   const attempts = opts.attempts ?? 3;
   const wait = opts.ackTimeoutMs ?? 3000;
   const since = Date.now();
   if (!opts.resume) {
-    await pasteText(server, paneId, text);
+    await pasteText(io, paneId, text);
     // A short gap: some agents treat an Enter that arrives with the paste as part of it.
     await new Promise((r) => setTimeout(r, 30));
   }
-  await pressEnter(server, paneId);
+  await pressEnter(io, paneId);
   for (let tries = 1; tries <= attempts; tries++) {
     if (await opts.acknowledged(since, wait)) return { ok: true, tries };
     if (tries === attempts) break;
-    if (tries === 1 && !opts.resume) await pressEnter(server, paneId);
+    if (tries === 1 && !opts.resume) await pressEnter(io, paneId);
     else {
-      await pasteText(server, paneId, text);
+      await pasteText(io, paneId, text);
       await new Promise((r) => setTimeout(r, 30));
-      await pressEnter(server, paneId);
+      await pressEnter(io, paneId);
     }
   }
   return { ok: false, tries: attempts };

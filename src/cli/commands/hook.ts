@@ -1,7 +1,8 @@
 import { FlotillaError } from '../../core/errors.js';
 import { paneIdentity } from '../../core/agent-env.js';
 import { printWarning } from '../../core/output.js';
-import { writeHeartbeat } from '../../signals/heartbeat.js';
+import { readFile } from 'node:fs/promises';
+import { writeHeartbeat, type Heartbeat } from '../../signals/heartbeat.js';
 import { CLAUDE_HOOK_EVENTS, isClaudeHookEvent, readHookEvent } from '../../agents/hook-events.js';
 
 /**
@@ -28,8 +29,10 @@ export async function run(event: string, _opts: object = {}): Promise<number> {
   // An event with no claim about the state (an unknown notification type) must not overwrite the last known one.
   if (reading.state === undefined) return 0;
   try {
+    const lastPromptAt = event === 'UserPromptSubmit' ? Date.now() : await previousPromptAt(id.heartbeatFile);
     await writeHeartbeat(id.heartbeatFile, {
       source: event,
+      lastPromptAt,
       state: reading.state,
       sessionId: reading.sessionId,
       transcriptPath: reading.transcriptPath,
@@ -63,4 +66,12 @@ function readStdin(timeoutMs: number): Promise<string> {
     const timer = setTimeout(finish, timeoutMs);
     stdin.on('data', onData).once('end', finish).once('error', finish);
   });
+}
+
+async function previousPromptAt(file: string): Promise<number | undefined> {
+  try {
+    return (JSON.parse(await readFile(file, 'utf8')) as Heartbeat).lastPromptAt;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,0 +1,100 @@
+import { DebouncedClassifier } from '../agents/screen-classifier.js';
+import type { AgentKind } from '../agents/screen-classifier.js';
+import { ControlClient } from '../tmux/control-client.js';
+import { listPanes } from '../tmux/fleet.js';
+import { paneFormat, parsePanes, type PaneInfo } from '../tmux/format.js';
+import { exactSession, type TmuxServer } from '../tmux/server.js';
+
+/** How long a pane's output must settle before its screen is read and classified. */
+const CLASSIFY_AFTER_MS = 150;
+
+/**
+ * The supervisor's eyes on tmux: one control-mode client for the whole
+ * session. Pane reads are commands on it (no process per poll); pane output
+ * arrives as events, which count as activity and, for agents without hooks,
+ * trigger a read of the screen for the classifier. If the client goes away
+ * (session killed, tmux restarted), reads fall back to a tmux process each.
+ */
+export class PaneWatcher {
+  private readonly classifiers = new Map<string, DebouncedClassifier>();
+  private readonly scheduled = new Set<string>();
+
+  private constructor(
+    private readonly tmux: TmuxServer,
+    private readonly session: string,
+    private client: ControlClient | undefined,
+    private readonly handlers: {
+      onOutput: (paneId: string, at: number) => void;
+      onScreen: (paneId: string, state: string, at: number) => void;
+      log: (m: string) => void;
+    },
+  ) {}
+
+  static async start(tmux: TmuxServer, session: string, handlers: PaneWatcher['handlers']): Promise<PaneWatcher> {
+    let client: ControlClient | undefined;
+    try {
+      client = await ControlClient.attach(tmux, session);
+    } catch (err) {
+      handlers.log(`control-mode client unavailable, reading panes by polling: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const watcher = new PaneWatcher(tmux, session, client, handlers);
+    client?.on('output', (paneId) => watcher.onOutput(paneId));
+    client?.on('exit', () => (watcher.client = undefined));
+    return watcher;
+  }
+
+  /** Classify this pane's screen: its agent reports no state of its own. */
+  classify(paneId: string, kind: AgentKind): void {
+    if (this.classifiers.has(paneId)) return;
+    this.classifiers.set(paneId, new DebouncedClassifier(kind));
+    // What the agent drew before we were watching (its first prompt) produces no further output.
+    this.scheduled.add(paneId);
+    setTimeout(() => void this.read(paneId), CLASSIFY_AFTER_MS);
+  }
+
+  async listPanes(): Promise<PaneInfo[]> {
+    if (!this.client || this.client.closed) return listPanes(this.tmux, this.session);
+    try {
+      return parsePanes(`${(await this.client.command(['list-panes', '-s', '-t', exactSession(this.session), '-F', paneFormat()])).join('\n')}\n`);
+    } catch {
+      return listPanes(this.tmux, this.session);
+    }
+  }
+
+  /** One tmux command on the control client (or a process when there is none). */
+  async command(args: string[]): Promise<unknown> {
+    if (this.client && !this.client.closed) return this.client.command(args);
+    return this.tmux.run(args);
+  }
+
+  async close(): Promise<void> {
+    await this.client?.close();
+    this.client = undefined;
+  }
+
+  private onOutput(paneId: string): void {
+    const now = Date.now();
+    this.handlers.onOutput(paneId, now);
+    if (!this.classifiers.has(paneId) || this.scheduled.has(paneId)) return;
+    this.scheduled.add(paneId);
+    setTimeout(() => void this.read(paneId), CLASSIFY_AFTER_MS);
+  }
+
+  private async read(paneId: string): Promise<void> {
+    this.scheduled.delete(paneId);
+    const classifier = this.classifiers.get(paneId);
+    if (!classifier || !this.client) return;
+    try {
+      const screen = (await this.client.command(['capture-pane', '-p', '-t', paneId])).join('\n');
+      const state = classifier.observe(screen) ?? classifier.tick();
+      if (state) this.handlers.onScreen(paneId, state, Date.now());
+      // A change still settling: look again once the debounce has passed.
+      if (classifier.pendingUntil !== undefined) {
+        this.scheduled.add(paneId);
+        setTimeout(() => void this.read(paneId), Math.max(10, classifier.pendingUntil - Date.now() + 5));
+      }
+    } catch {
+      // the pane went away between the output and the read
+    }
+  }
+}
