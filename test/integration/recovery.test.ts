@@ -110,6 +110,32 @@ describe('recovery', () => {
     expect(await git(f.repo.dir, 'log', '--format=%s', 'flotilla/rec/hostile')).toContain("Task hostile: '; rm -rf ~;");
   }, 90_000);
 
+  it('a task past its timeout is given up (on_timeout: cancel), its agent restarted, and up --wait exits 1', async () => {
+    await f.writeMission(
+      [
+        'name: rec',
+        'agent: { kind: sim, env: { FLOTILLA_SIM_SPEED: "1" } }',
+        'dispatch: { on_timeout: cancel }',
+        'orchestrators:',
+        '  - { name: only, role: backend-dev }',
+        'tasks:',
+        '  - { id: slow, title: Too slow, timeout: 1s, sim: { duration_ms: 20000 } }',
+        '  - { id: after, title: Never starts, deps: [slow] }',
+        '',
+      ].join('\n'),
+    );
+    const up = await f.flotilla(['up', '--wait', '--timeout', '40'], { timeoutMs: 60_000 });
+    expect(up.code).toBe(1);
+    expect(up.stdout).toContain('a task failed for good');
+    const s = await status();
+    expect(s.tasks.map((t) => [t.id, t.state])).toEqual([
+      ['slow', 'timed-out'],
+      ['after', 'cancelled'],
+    ]);
+    expect(await log()).toMatch(/slow: timed out on only; given up/);
+    expect(await log()).toMatch(/only: restarting its agent \(its task timed out\)/);
+  }, 70_000);
+
   it('twenty concurrent "task add" processes make twenty tasks and leave the log intact', async () => {
     await f.writeMission('name: rec\nagent: { kind: sim }\norchestrators:\n  - { name: only, role: backend-dev }\n');
     expect((await f.flotilla(['up'])).code).toBe(0);
