@@ -5,8 +5,10 @@ import { listPanes } from '../tmux/fleet.js';
 import { paneFormat, parsePanes, type PaneInfo } from '../tmux/format.js';
 import { exactSession, type TmuxServer } from '../tmux/server.js';
 
-/** How long a pane's output must settle before its screen is read and classified. */
+/** A screen is read once its output has settled this long... */
 const CLASSIFY_AFTER_MS = 150;
+/** ...or at most this often while output keeps coming (a chatty program would otherwise cost a read per burst). */
+const CLASSIFY_AT_MOST_EVERY_MS = 2000;
 
 /**
  * The supervisor's eyes on tmux: one control-mode client for the whole
@@ -18,6 +20,8 @@ const CLASSIFY_AFTER_MS = 150;
 export class PaneWatcher {
   private readonly classifiers = new Map<string, DebouncedClassifier>();
   private readonly scheduled = new Set<string>();
+  private readonly lastOutput = new Map<string, number>();
+  private readonly lastRead = new Map<string, number>();
 
   private constructor(
     private readonly tmux: TmuxServer,
@@ -33,7 +37,8 @@ export class PaneWatcher {
   static async start(tmux: TmuxServer, session: string, handlers: PaneWatcher['handlers']): Promise<PaneWatcher> {
     let client: ControlClient | undefined;
     try {
-      client = await ControlClient.attach(tmux, session);
+      // Output only marks activity and wakes the classifier: 100 ms batches are plenty, and each wake-up costs CPU.
+      client = await ControlClient.attach(tmux, session, { outputBatchMs: 100 });
     } catch (err) {
       handlers.log(`control-mode client unavailable, reading panes by polling: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -75,6 +80,7 @@ export class PaneWatcher {
   private onOutput(paneId: string): void {
     const now = Date.now();
     this.handlers.onOutput(paneId, now);
+    this.lastOutput.set(paneId, now);
     if (!this.classifiers.has(paneId) || this.scheduled.has(paneId)) return;
     this.scheduled.add(paneId);
     setTimeout(() => void this.read(paneId), CLASSIFY_AFTER_MS);
@@ -84,6 +90,15 @@ export class PaneWatcher {
     this.scheduled.delete(paneId);
     const classifier = this.classifiers.get(paneId);
     if (!classifier || !this.client) return;
+    const now = Date.now();
+    const settledAt = (this.lastOutput.get(paneId) ?? 0) + CLASSIFY_AFTER_MS;
+    const dueAt = (this.lastRead.get(paneId) ?? 0) + CLASSIFY_AT_MOST_EVERY_MS;
+    if (now < settledAt && now < dueAt) {
+      this.scheduled.add(paneId);
+      setTimeout(() => void this.read(paneId), Math.min(settledAt, dueAt) - now);
+      return;
+    }
+    this.lastRead.set(paneId, now);
     try {
       const screen = (await this.client.command(['capture-pane', '-p', '-t', paneId])).join('\n');
       const state = classifier.observe(screen) ?? classifier.tick();

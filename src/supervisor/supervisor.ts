@@ -39,7 +39,7 @@ export interface SupervisorOptions {
 const PANE_POLL_MS = 500;
 const REGISTRY_BEAT_MS = 5_000;
 /** The work loop also runs on every signal and heartbeat; this pass catches backoffs and deadlines. */
-const WORK_TICK_MS = 250;
+const WORK_TICK_MS = 1000;
 
 /**
  * The long-running process behind a mission. It claims the mission in the
@@ -271,8 +271,15 @@ export class Supervisor {
     return buildStatus({ mission: this.mission, entry: this.entry, alive: true, paused: this.paused, runtime: [...this.runtime.values()], tasks: this.tasks?.queue, now: Date.now() });
   }
 
+  private persisted = '';
+
+  /** Save the status when something a restart needs changed (not on every tick: ages alone do not count). */
   private async persist(): Promise<void> {
-    await writeJsonAtomic(this.paths.state, this.status());
+    const status = this.status();
+    const fingerprint = JSON.stringify([status.paused, status.tasks.map((t) => [t.id, t.state, t.orchestrator]), status.orchestrators.map((o) => [o.name, o.state, o.pane, o.branch, o.offline])]);
+    if (fingerprint === this.persisted) return;
+    this.persisted = fingerprint;
+    await writeJsonAtomic(this.paths.state, status);
   }
 
   private async handle(req: ControlRequest): Promise<ControlReply> {
