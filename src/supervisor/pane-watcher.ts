@@ -86,14 +86,15 @@ export class PaneWatcher {
     setTimeout(() => void this.read(paneId), CLASSIFY_AFTER_MS);
   }
 
-  private async read(paneId: string): Promise<void> {
+  /** `confirm`: the second look a debounced change needs, which must not wait for the rate limit. */
+  private async read(paneId: string, confirm = false): Promise<void> {
     this.scheduled.delete(paneId);
     const classifier = this.classifiers.get(paneId);
     if (!classifier || !this.client) return;
     const now = Date.now();
     const settledAt = (this.lastOutput.get(paneId) ?? 0) + CLASSIFY_AFTER_MS;
     const dueAt = (this.lastRead.get(paneId) ?? 0) + CLASSIFY_AT_MOST_EVERY_MS;
-    if (now < settledAt && now < dueAt) {
+    if (!confirm && now < settledAt && now < dueAt) {
       this.scheduled.add(paneId);
       setTimeout(() => void this.read(paneId), Math.min(settledAt, dueAt) - now);
       return;
@@ -106,7 +107,7 @@ export class PaneWatcher {
       // A change still settling: look again once the debounce has passed.
       if (classifier.pendingUntil !== undefined) {
         this.scheduled.add(paneId);
-        setTimeout(() => void this.read(paneId), Math.max(10, classifier.pendingUntil - Date.now() + 5));
+        setTimeout(() => void this.read(paneId, true), Math.max(10, classifier.pendingUntil - Date.now() + 5));
       }
     } catch {
       // the pane went away between the output and the read
