@@ -7,8 +7,10 @@ import { exactSession, type TmuxServer } from '../tmux/server.js';
 
 /** A screen is read once its output has settled this long... */
 const CLASSIFY_AFTER_MS = 150;
-/** ...or at most this often while output keeps coming (a chatty program would otherwise cost a read per burst). */
+/** ...or at most this often while output keeps coming (a chatty program would otherwise cost a read per burst), */
 const CLASSIFY_AT_MOST_EVERY_MS = 2000;
+/** ...but soon when the screen last said the agent was waiting: output then means something just started. */
+const CLASSIFY_AFTER_WAITING_MS = 300;
 
 /**
  * The supervisor's eyes on tmux: one control-mode client for the whole
@@ -93,7 +95,8 @@ export class PaneWatcher {
     if (!classifier || !this.client) return;
     const now = Date.now();
     const settledAt = (this.lastOutput.get(paneId) ?? 0) + CLASSIFY_AFTER_MS;
-    const dueAt = (this.lastRead.get(paneId) ?? 0) + CLASSIFY_AT_MOST_EVERY_MS;
+    const waiting = classifier.latest.state === 'idle' || classifier.latest.state === 'waiting-for-human';
+    const dueAt = (this.lastRead.get(paneId) ?? 0) + (waiting ? CLASSIFY_AFTER_WAITING_MS : CLASSIFY_AT_MOST_EVERY_MS);
     if (!confirm && now < settledAt && now < dueAt) {
       this.scheduled.add(paneId);
       setTimeout(() => void this.read(paneId), Math.min(settledAt, dueAt) - now);
