@@ -140,10 +140,14 @@ function paneLaunch(agent: PaneSpec): Launch {
  * directly (no shell), so nothing in it is ever interpreted.
  */
 function launchArgs(l: Launch): string[] {
-  const env = Object.entries(l.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  return ['-P', '-F', `${l.tag} #{pane_id}`, ...commandArgs(l.cwd, l.env, l.argv)];
+}
+
+/** `-c DIR -e K=V … argv` for new-window, split-window and respawn-pane. */
+function commandArgs(cwd: string, env: Record<string, string>, argv: string[]): string[] {
+  const vars = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
   // tmux runs a single-word command through `sh -c`; `env CMD` keeps it an exec.
-  const argv = l.argv.length === 1 ? ['env', l.argv[0]!] : l.argv;
-  return ['-P', '-F', `${l.tag} #{pane_id}`, '-c', l.cwd, ...env, ...argv];
+  return ['-c', cwd, ...vars, ...(argv.length === 1 ? ['env', argv[0]!] : argv)];
 }
 
 function parseCreated(stdout: string): Omit<Fleet, 'created'> {
@@ -160,7 +164,5 @@ function parseCreated(stdout: string): Omit<Fleet, 'created'> {
 
 /** Start an orchestrator's agent again in its own pane (same pane id, same place in the layout). */
 export async function respawnPane(server: TmuxServer, paneId: string, agent: PaneSpec): Promise<void> {
-  const env = Object.entries(agent.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-  const argv = agent.argv.length === 1 ? ['env', agent.argv[0]!] : agent.argv;
-  await server.run(['respawn-pane', '-k', '-t', paneId, '-c', agent.cwd, ...env, ...argv]);
+  await server.run(['respawn-pane', '-k', '-t', paneId, ...commandArgs(agent.cwd, agent.env, agent.argv)]);
 }
