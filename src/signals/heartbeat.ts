@@ -1,4 +1,4 @@
-import { writeTextAtomic } from '../core/state-file.js';
+import { rename, writeFile } from 'node:fs/promises';
 
 /** What an agent side writes to its orchestrator's heartbeat file. */
 export interface Heartbeat {
@@ -23,9 +23,17 @@ export interface Heartbeat {
 /**
  * Write a heartbeat. One small atomic rename: cheap enough for hooks that fire
  * many times a minute, and the supervisor sees it as one file-system event.
+ * The directory is never created here: if it is gone, so is the mission (a
+ * late hook as its pane is killed), and nothing should bring its state back.
  */
 export async function writeHeartbeat(file: string, beat: Omit<Heartbeat, 'ts' | 'pid'>): Promise<Heartbeat> {
   const full: Heartbeat = { ts: Date.now(), pid: process.pid, ...beat };
-  await writeTextAtomic(file, JSON.stringify(full));
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    await writeFile(tmp, JSON.stringify(full));
+    await rename(tmp, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
   return full;
 }

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -77,6 +78,10 @@ describe('flotilla hook, run as Claude runs it', () => {
     try {
       const file = join(home, 'heartbeats', 'indigo.json');
       const env = cleanEnv({ FLOTILLA_MISSION: 'm', FLOTILLA_ORCHESTRATOR: 'indigo', FLOTILLA_HOME: home, FLOTILLA_HEARTBEAT_FILE: file, FLOTILLA_CONTROL_SOCKET: join(home, 'c.sock') });
+      // A hook that fires after the mission is gone (its pane killed by flotilla down) leaves nothing behind.
+      expect(await hook('SessionEnd', env, payload)).toMatchObject({ code: 0, stdout: '' });
+      expect(existsSync(join(home, 'heartbeats'))).toBe(false);
+      await mkdir(join(home, 'heartbeats')); // the supervisor makes it when the mission starts
       const before = Date.now();
       const r = await hook('Stop', env, payload);
       expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
