@@ -67,6 +67,8 @@ export interface MissionStatus {
     heartbeat_age_s: number | null;
     heartbeat_stale: boolean;
     task: string | null;
+    /** The agent's own session (Claude Code: from its hooks), for resuming or reading its transcript. */
+    session: { id: string; transcript: string | null } | null;
     offline: boolean;
     crashes: number;
   }[];
@@ -115,6 +117,7 @@ export function buildStatus(input: {
         heartbeat_age_s: age === null ? null : Math.round(age * 10) / 10,
         heartbeat_stale: age === null || age > STALE_HEARTBEAT_S,
         task: input.tasks?.heldBy(rt.orchestrator.name)?.id ?? null,
+        session: rt.heartbeat?.sessionId ? { id: rt.heartbeat.sessionId, transcript: rt.heartbeat.transcriptPath ?? null } : null,
         offline: Boolean(rt.offline),
         crashes: rt.crashes ?? 0,
       };

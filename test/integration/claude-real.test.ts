@@ -144,6 +144,8 @@ describe.skipIf(MISSING !== undefined)(`real Claude Code, offline${MISSING ? ` (
     const beat = JSON.parse(await readFile(join(stateDir, 'heartbeats', 'solo.json'), 'utf8')) as { source: string; sessionId?: string; transcriptPath?: string };
     expect(beat.sessionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(beat.transcriptPath).toContain(configDir);
+    const status = JSON.parse((await f.flotilla(['status', '--json'])).stdout) as { orchestrators: { session: { id: string; transcript: string } | null }[] };
+    expect(status.orchestrators[0]!.session).toEqual({ id: beat.sessionId, transcript: beat.transcriptPath });
 
     // Flotilla's hook file is in the worktree and invisible to git.
     expect(existsSync(join(worktree, '.claude', 'settings.local.json'))).toBe(true);

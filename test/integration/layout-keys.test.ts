@@ -17,7 +17,8 @@ const paneIds = async (session: string) =>
 describe('layouts', () => {
   it('tabs gives each orchestrator a window after the status window', async () => {
     await f.writeMission(simMission('tabby', 3).replace('layout: grid', 'layout: tabs\ntheme: { pane_background: true }'));
-    expect((await f.flotilla(['up'])).code).toBe(0);
+    const up = await f.flotilla(['up']);
+    expect(up.code, up.stderr).toBe(0);
     expect(await windows('flotilla-tabby')).toEqual(['status:1', 'o1:1', 'o2:1', 'o3:1']);
     // theme.pane_background: each pane gets a dark shade of its own colour, and only its own
     const styles = (await f.tmux(['list-panes', '-s', '-t', '=flotilla-tabby', '-F', '#{@flotilla_name}=#{window-style}'])).trim().split('\n');
@@ -28,7 +29,8 @@ describe('layouts', () => {
 
   it('main puts the status pane beside all orchestrators in one window', async () => {
     await f.writeMission(simMission('mainly', 5).replace('layout: grid', 'layout: main'));
-    expect((await f.flotilla(['up'])).code).toBe(0);
+    const up = await f.flotilla(['up']);
+    expect(up.code, up.stderr).toBe(0);
     expect(await windows('flotilla-mainly')).toEqual(['fleet:6']);
     const first = (await f.tmux(['list-panes', '-t', '=flotilla-mainly:0', '-F', '#{pane_index}:#{@flotilla_name}'])).trim().split('\n')[0];
     expect(first).toBe('0:'); // the status pane is the main (left) pane
@@ -36,7 +38,8 @@ describe('layouts', () => {
 
   it('flotilla layout toggles tabs and grid without restarting any agent', async () => {
     await f.writeMission(simMission('toggle', 6));
-    expect((await f.flotilla(['up'])).code).toBe(0);
+    const up = await f.flotilla(['up']);
+    expect(up.code, up.stderr).toBe(0);
     const before = await paneIds('flotilla-toggle');
     expect(await windows('flotilla-toggle')).toEqual(['status:1', 'o1+o2+o3+o4:4', 'o5+o6:2']);
 
@@ -65,7 +68,8 @@ describe('keys', () => {
     await f.tmux(['new-session', '-d', '-s', 'mine', 'sleep', '600']);
     await f.tmux(['bind-key', '-n', 'F12', 'display-message', 'user key']);
     await f.writeMission(simMission('keyed', 3));
-    expect((await f.flotilla(['up'])).code).toBe(0);
+    const up = await f.flotilla(['up']);
+    expect(up.code, up.stderr).toBe(0);
 
     const table = await f.tmux(['list-keys', '-T', 'flotilla']);
     for (const key of ['M-1', 'M-9', 'M-n', 'M-p', 'M-z', 'M-t']) expect(table).toMatch(new RegExp(`-T flotilla\\s+${key}\\s`));
@@ -90,7 +94,8 @@ describe('keys', () => {
 describe('grid order', () => {
   it('lays out a 2x2 window in mission order: 1 2 on top, 3 4 below', async () => {
     await f.writeMission(simMission('order', 4));
-    expect((await f.flotilla(['up'])).code).toBe(0);
+    const up = await f.flotilla(['up']);
+    expect(up.code, up.stderr).toBe(0);
     const cells = (await f.tmux(['list-panes', '-t', '=flotilla-order:1', '-F', '#{pane_top},#{pane_left},#{@flotilla_name},#{pane_active}']))
       .trim()
       .split('\n')
