@@ -12,7 +12,7 @@ import { runSetup } from '../git/setup.js';
 import { loadLayout } from '../layout/catalog.js';
 import { tint } from '../mission/palette.js';
 import type { Mission, Orchestrator } from '../mission/schema.js';
-import { loadRoles } from '../roles/catalog.js';
+import { loadRoles, type Role } from '../roles/catalog.js';
 import type { FleetSpec, PaneSpec } from '../tmux/fleet.js';
 import { mapLimit } from './map-limit.js';
 import { heartbeatFile } from './heartbeat-watcher.js';
@@ -65,9 +65,9 @@ export async function prepareWorktrees(mission: Mission, paths: MissionPaths, lo
 export async function fleetSpec(
   mission: Mission,
   workspaces: Workspace[],
-  ctx: { paths: MissionPaths; home: string; socket: string | undefined; session: string },
+  ctx: { paths: MissionPaths; home: string; socket: string | undefined; session: string; roles: Map<string, Role> },
 ): Promise<FleetSpec> {
-  const roles = await loadRoles([join(dirname(mission.file), 'roles')]);
+  const roles = ctx.roles;
   const panes: PaneSpec[] = [];
   for (const ws of workspaces) {
     const o = ws.orchestrator;
@@ -98,4 +98,9 @@ export async function fleetSpec(
     panes,
     backgrounds,
   };
+}
+
+/** The built-in roles plus a roles/ directory beside the mission file. */
+export function missionRoles(mission: Mission): Promise<Map<string, Role>> {
+  return loadRoles([join(dirname(mission.file), 'roles')]);
 }

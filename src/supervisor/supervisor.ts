@@ -2,7 +2,6 @@ import type { Server } from 'node:net';
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { FlotillaError } from '../core/errors.js';
 import { flotillaArgv } from '../core/package-root.js';
 import { missionKey, missionPaths, sessionName, type MissionPaths } from '../core/paths.js';
@@ -18,10 +17,10 @@ import { serveControl, type ControlReply, type ControlRequest } from './control-
 import { HeartbeatWatcher } from './heartbeat-watcher.js';
 import { Logger } from './logger.js';
 import { derivePaneState, stateLabel, type PaneState } from './orchestrator-state.js';
-import { fleetSpec, prepareWorktrees, type Workspace } from './prepare.js';
+import { fleetSpec, missionRoles, prepareWorktrees, type Workspace } from './prepare.js';
 import { Registry, type RegistryEntry } from './registry.js';
 import { buildStatus, type MissionStatus, type OrchestratorRuntime } from './status.js';
-import { loadRoles } from '../roles/catalog.js';
+import type { Role } from '../roles/catalog.js';
 import { currentTaskFile, inboxDir } from '../signals/inbox.js';
 import { TaskStore } from './task-store.js';
 import { WorkLoop } from './work-loop.js';
@@ -59,7 +58,6 @@ export class Supervisor {
   private tasks: TaskStore | undefined;
   private work: WorkLoop | undefined;
   private stopped: (() => void) | undefined;
-  private readonly startedAt = Date.now();
 
   private constructor(
     private readonly mission: Mission,
@@ -113,7 +111,8 @@ export class Supervisor {
     const { mission, logger } = this;
     logger.log(`supervisor ${process.pid} starting mission "${mission.name}" (${mission.file})`);
     const workspaces = await prepareWorktrees(mission, this.paths, (m) => logger.log(m));
-    const spec = await fleetSpec(mission, workspaces, { paths: this.paths, home: this.opts.home, socket: this.opts.socket, session: this.entry.session });
+    const roles = await missionRoles(mission);
+    const spec = await fleetSpec(mission, workspaces, { paths: this.paths, home: this.opts.home, socket: this.opts.socket, session: this.entry.session, roles });
     const fleet = await bringUp(this.tmux, spec);
     await installKeys(this.tmux, [...flotillaArgv(), 'layout', ...(this.opts.socket ? ['--socket', this.opts.socket] : [])]);
     logger.log(`${fleet.created ? 'created' : 'adopted'} tmux session ${this.entry.session} with ${fleet.panes.size} agent panes`);
@@ -136,7 +135,7 @@ export class Supervisor {
       // Claude and the sim report through hooks and heartbeats; the others are read off the screen.
       if (rt.pane && kind !== 'claude' && kind !== 'sim') this.watcher.classify(rt.pane, kind);
     }
-    await this.startWork();
+    await this.startWork(roles);
 
     this.heartbeats = new HeartbeatWatcher(this.paths.heartbeats, (name, beat) => this.onHeartbeat(name, beat));
     await this.heartbeats.start();
@@ -170,7 +169,7 @@ export class Supervisor {
   }
 
   /** Replay the task log, then let the work loop run. Held tasks whose prompt was never pasted are delivered again. */
-  private async startWork(): Promise<void> {
+  private async startWork(roles: Map<string, Role>): Promise<void> {
     this.tasks = await TaskStore.open(this.paths.events, this.mission);
     const queue = this.tasks.queue;
     for (const rt of this.runtime.values()) {
@@ -190,7 +189,7 @@ export class Supervisor {
       queue,
       flush: () => this.tasks!.flush(),
       log: (m) => this.logger.log(m),
-      roles: await loadRoles([join(dirname(this.mission.file), 'roles')]),
+      roles,
       paused: () => this.paused,
       respawn: (rt) => (rt.pane ? respawnPane(this.tmux, rt.pane, rt.spec) : Promise.resolve()),
       now: () => Date.now(),

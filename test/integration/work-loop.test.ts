@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { git } from '../helpers/git-repo.js';
 import { makeFleetEnv, retryUntil, type FleetEnv } from '../helpers/fleet-env.js';
