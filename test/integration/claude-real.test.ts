@@ -51,7 +51,12 @@ beforeEach(async () => {
 afterEach(async () => {
   await f.cleanup();
   await api.close();
-  await rm(scratch, { recursive: true, force: true });
+  // Claude Code writes to its config dir as it exits (SIGHUP from the killed pane): remove until it stays gone.
+  await retryUntil(async () => {
+    await rm(scratch, { recursive: true, force: true });
+    await new Promise((r) => setTimeout(r, 300));
+    return !existsSync(scratch);
+  }, { what: `${scratch} removed`, timeoutMs: 10_000 });
 });
 
 // Only a missing binary skips, loudly: npm ci installs it (an unsupported platform may not).
