@@ -1,41 +1,16 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN } from '../helpers/fleet-env.js';
 import { git, makeTempRepo, type TempRepo } from '../helpers/git-repo.js';
 
 /**
  * The sim agent as a pane's own command on a private tmux server, driven the
  * way the supervisor drives real agents: bracketed paste, then Enter.
  */
-const ROOT = resolve(import.meta.dirname, '../..');
-let build: string;
-let launcher: string;
-
-/**
- * A private build of just the sim agent's module graph, so this test does not
- * depend on (or race with) the shared dist/ that `npm run build` writes.
- */
-beforeAll(async () => {
-  build = await mkdtemp(join(tmpdir(), 'flotilla-sim-build-'));
-  await execa(join(ROOT, 'node_modules/.bin/tsc'), [
-    '--ignoreConfig', '--noCheck', '--skipLibCheck', '--types', 'node',
-    '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022',
-    '--rootDir', join(ROOT, 'src'), '--outDir', join(build, 'out'),
-    join(ROOT, 'src/cli/commands/sim-agent.ts'),
-  ], { cwd: ROOT });
-  await writeFile(join(build, 'package.json'), '{"type":"module"}\n');
-  await symlink(join(ROOT, 'node_modules'), join(build, 'node_modules'));
-  launcher = join(build, 'launch.mjs');
-  await writeFile(launcher, "import { run } from './out/cli/commands/sim-agent.js';\nprocess.exitCode = await run();\n");
-});
-
-afterAll(async () => {
-  if (build) await rm(build, { recursive: true, force: true });
-});
-
 interface Fixture {
   repo: TempRepo;
   tmuxDir: string;
@@ -79,7 +54,7 @@ async function startPane(paneEnv: Record<string, string>) {
   const envArgs = Object.entries({ FLOTILLA_ORCHESTRATOR: 'alpha', ...paneEnv }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
   const pane = await tmux(
     '-f', '/dev/null', 'new-session', '-d', '-P', '-F', '#{pane_id}', '-x', '200', '-y', '50', '-s', 't', '-c', repo.dir,
-    ...envArgs, process.execPath, launcher,
+    ...envArgs, process.execPath, BIN, 'sim-agent',
     ';', 'set-option', '-g', 'remain-on-exit', 'on',
   );
   const screen = () => tmux('capture-pane', '-p', '-t', pane);

@@ -1,46 +1,19 @@
 import { existsSync } from 'node:fs';
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { classifyScreen, DebouncedClassifier, type ScreenState } from '../../src/agents/screen-classifier.js';
+import { BIN } from '../helpers/fleet-env.js';
 import { makeTempRepo } from '../helpers/git-repo.js';
 
 /**
- * `flotilla hook` as Claude runs it (a process, JSON on stdin), and the screen
- * classifier against a live sim agent in a private tmux server. Both run from a
- * private build of just their modules, so this test neither depends on nor
- * races with the shared dist/ (nor on the command being registered yet).
+ * `flotilla hook` as Claude runs it (the built bin/flotilla, JSON on stdin), and
+ * the screen classifier against a live sim agent in a private tmux server.
  */
-const ROOT = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
-let build: string;
-
-beforeAll(async () => {
-  build = await mkdtemp(join(tmpdir(), 'flotilla-agents-build-'));
-  await run(join(ROOT, 'node_modules/.bin/tsc'), [
-    '--ignoreConfig', '--noCheck', '--skipLibCheck', '--types', 'node',
-    '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022',
-    '--rootDir', join(ROOT, 'src'), '--outDir', join(build, 'out'),
-    join(ROOT, 'src/cli/commands/hook.ts'), join(ROOT, 'src/cli/commands/sim-agent.ts'), join(ROOT, 'src/cli/handle-error.ts'),
-  ], { cwd: ROOT });
-  await writeFile(join(build, 'package.json'), '{"type":"module"}\n');
-  await symlink(join(ROOT, 'node_modules'), join(build, 'node_modules'));
-  // What src/cli/main.ts does for `flotilla hook <event>`: run(event, options), errors through handleError.
-  await writeFile(join(build, 'hook.mjs'), [
-    "const [event] = process.argv.slice(2);",
-    "try { const { run } = await import('./out/cli/commands/hook.js'); process.exitCode = await run(event, {}); }",
-    "catch (err) { const { handleError } = await import('./out/cli/handle-error.js'); process.exitCode = handleError(err); }",
-    '',
-  ].join('\n'));
-  await writeFile(join(build, 'sim.mjs'), "import { run } from './out/cli/commands/sim-agent.js';\nprocess.exitCode = await run();\n");
-}, 60_000);
-
-afterAll(async () => {
-  if (build) await rm(build, { recursive: true, force: true });
-});
 
 /** The environment outside any Flotilla pane. */
 function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
@@ -52,7 +25,7 @@ function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
 function hook(event: string, env: Record<string, string>, stdin: string | undefined): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   return new Promise((done, fail) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [join(build, 'hook.mjs'), event], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'hook', event], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -132,7 +105,7 @@ describe('screen classifier on a live sim agent pane', () => {
       const pane = (await tmux(
         '-f', '/dev/null', 'new-session', '-d', '-P', '-F', '#{pane_id}', '-x', '120', '-y', '30', '-s', 't', '-c', repo.dir,
         '-e', 'FLOTILLA_ORCHESTRATOR=alpha', '-e', 'FLOTILLA_SIM_SPEED=1',
-        process.execPath, join(build, 'sim.mjs'),
+        process.execPath, BIN, 'sim-agent',
       )).trim();
       const screen = () => tmux('capture-pane', '-p', '-t', pane);
       const classifier = new DebouncedClassifier('sim');
