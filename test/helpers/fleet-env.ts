@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { MissionStatus } from '../../src/supervisor/status.js';
 import { makeTempRepo, type TempRepo } from './git-repo.js';
 
 export const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'flotilla');
@@ -24,6 +25,8 @@ export interface FleetEnv {
   env: NodeJS.ProcessEnv;
   flotilla(args: string[], opts?: { cwd?: string; timeoutMs?: number }): Promise<RunResult>;
   tmux(args: string[]): Promise<string>;
+  /** `flotilla status --json` of the only mission running here; throws with stderr if it fails. */
+  status(): Promise<MissionStatus>;
   writeMission(yaml: string, name?: string): Promise<string>;
   cleanup(): Promise<void>;
 }
@@ -58,6 +61,11 @@ export async function makeFleetEnv(): Promise<FleetEnv> {
       const r = await run('tmux', ['-L', socket, ...args]);
       if (r.code !== 0) throw new Error(`tmux ${args[0]} failed: ${r.stderr}`);
       return r.stdout;
+    },
+    status: async () => {
+      const r = await run(process.execPath, [BIN, 'status', '--json']);
+      if (r.code !== 0) throw new Error(`flotilla status failed (${r.code}): ${r.stderr}`);
+      return JSON.parse(r.stdout) as MissionStatus;
     },
     writeMission: async (yaml, name = 'flotilla.yaml') => {
       const file = join(repo.dir, name);

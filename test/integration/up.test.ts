@@ -3,13 +3,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { git } from '../helpers/git-repo.js';
 import { makeFleetEnv, retryUntil, simMission, type FleetEnv } from '../helpers/fleet-env.js';
 
-interface Status {
-  mission: string;
-  session: string;
-  socket: string;
-  supervisor: { pid: number; alive: boolean };
-  orchestrators: { name: string; color: string; role: string; pane: string; worktree: string; branch: string; state: string; exit_status: number | null; heartbeat_age_s: number | null }[];
-}
 
 let f: FleetEnv;
 beforeEach(async () => {
@@ -19,11 +12,6 @@ afterEach(async () => {
   await f.cleanup();
 });
 
-const status = async (): Promise<Status> => {
-  const r = await f.flotilla(['status', '--json']);
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as Status;
-};
 
 const panes = async () =>
   (await f.tmux(['list-panes', '-s', '-t', '=flotilla-alpha', '-F', '#{pane_id}|#{@flotilla_name}|#{@flotilla_color}|#{pane_current_path}|#{window_name}|#{pane_pid}']))
@@ -42,7 +30,7 @@ describe('flotilla up', () => {
     expect(up.stdout).toContain(`tmux -L ${f.socket} attach -t flotilla-alpha`);
 
     const s = await retryUntil(async () => {
-      const s = await status();
+      const s = await f.status();
       return s.orchestrators.every((o) => o.state === 'idle') && s;
     }, { what: 'all agents idle' });
     expect(s.mission).toBe('alpha');
@@ -71,21 +59,21 @@ describe('flotilla up', () => {
     // grid: a status window, then orchestrators four to a window
     expect([...new Set(live.map((p) => p.window))]).toEqual(['status', 'o1+o2+o3+o4', 'o5+o6']);
     // the pane title carries name, role and state; the window's status entry carries the colors
-    const title = await f.tmux(['display', '-p', '-t', s.orchestrators[0]!.pane, '#{T:pane-border-format}']);
+    const title = await f.tmux(['display', '-p', '-t', s.orchestrators[0]!.pane!, '#{T:pane-border-format}']);
     expect(title).toContain('o1 · backend-dev · idle');
     expect(title).toContain('fg=#6366f1');
-    const winFormat = await f.tmux(['show-options', '-w', '-v', '-t', s.orchestrators[0]!.pane, 'window-status-format']);
+    const winFormat = await f.tmux(['show-options', '-w', '-v', '-t', s.orchestrators[0]!.pane!, 'window-status-format']);
     expect(winFormat).toContain('#[fg=#6366f1]o1');
     // the worktrees never show up in the user's checkout
     expect(await git(f.repo.dir, 'status', '--porcelain')).toBe('?? flotilla.yaml');
     // the agent runs as the pane's own command (no shell in between)
-    expect(await f.tmux(['display', '-p', '-t', s.orchestrators[0]!.pane, '#{pane_current_command}'])).toMatch(/node/);
+    expect(await f.tmux(['display', '-p', '-t', s.orchestrators[0]!.pane!, '#{pane_current_command}'])).toMatch(/node/);
   });
 
   it('refuses to start a mission that is already running, naming its pid', async () => {
     await f.writeMission(simMission('alpha', 2));
     expect((await f.flotilla(['up'])).code).toBe(0);
-    const pid = (await status()).supervisor.pid;
+    const pid = (await f.status()).supervisor.pid;
     const again = await f.flotilla(['up']);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`already running (supervisor pid ${pid}`);
@@ -98,13 +86,13 @@ describe('flotilla up', () => {
     await f.writeMission(simMission('alpha', 4));
     expect((await f.flotilla(['up'])).code).toBe(0);
     const before = await panes();
-    const { pid } = (await status()).supervisor;
+    const { pid } = (await f.status()).supervisor;
     process.kill(pid, 'SIGKILL');
-    await retryUntil(async () => !(await status()).supervisor.alive, { what: 'supervisor reported dead' });
+    await retryUntil(async () => !(await f.status()).supervisor.alive, { what: 'supervisor reported dead' });
 
     const up = await f.flotilla(['up']);
     expect(up.code, up.stderr).toBe(0);
-    const s = await status();
+    const s = await f.status();
     expect(s.supervisor.pid).not.toBe(pid);
     expect(s.supervisor.alive).toBe(true);
     const after = await panes();
@@ -119,19 +107,19 @@ describe('flotilla up', () => {
     );
     expect((await f.flotilla(['up'])).code).toBe(0);
     const s = await retryUntil(async () => {
-      const s = await status();
+      const s = await f.status();
       return s.orchestrators.find((o) => o.name === 'crasher')?.state === 'dead' && s;
     }, { what: 'crasher dead', timeoutMs: 5000 });
     const crasher = s.orchestrators.find((o) => o.name === 'crasher')!;
     expect(crasher.exit_status, JSON.stringify(s)).toBe(7);
     expect(s.orchestrators.find((o) => o.name === 'o1')!.state).not.toBe('dead');
-    expect(await f.tmux(['display', '-p', '-t', crasher.pane, '#{@flotilla_state}'])).toContain('dead (exit 7)');
+    expect(await f.tmux(['display', '-p', '-t', crasher.pane!, '#{@flotilla_state}'])).toContain('dead (exit 7)');
   });
 
   it('down closes the session, removes merged clean worktrees and keeps unmerged or uncommitted work', async () => {
     await f.writeMission(simMission('alpha', 3));
     expect((await f.flotilla(['up'])).code).toBe(0);
-    const s = await status();
+    const s = await f.status();
     const [clean, committed, dirty] = s.orchestrators;
     await git(committed!.worktree, 'commit', '-q', '--allow-empty', '-m', 'unmerged work');
     const { writeFile } = await import('node:fs/promises');

@@ -1,13 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MissionStatus } from '../../src/supervisor/status.js';
 import { git } from '../helpers/git-repo.js';
 import { makeFleetEnv, retryUntil, type FleetEnv } from '../helpers/fleet-env.js';
 
 interface Ev { ts: number; task: string; orchestrator: string | null; from: string | null; to: string }
-interface Status {
-  supervisor: { pid: number; alive: boolean };
-  orchestrators: { name: string; state: string; pane: string; offline: boolean; crashes: number; task: string | null }[];
-  tasks: { id: string; state: string; orchestrator: string | null; attempts: number; deps: string[] }[];
-}
 
 let f: FleetEnv;
 beforeEach(async () => {
@@ -17,7 +13,6 @@ afterEach(async () => {
   await f.cleanup();
 });
 
-const status = async (): Promise<Status> => JSON.parse((await f.flotilla(['status', '--json'])).stdout) as Status;
 const events = async (): Promise<Ev[]> =>
   (await f.flotilla(['events', '--json'])).stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Ev);
 const ms = (iso: string | number) => (typeof iso === 'number' ? iso : Date.parse(iso));
@@ -48,7 +43,7 @@ function bigMission(name: string): string {
 }
 
 /** Every task ran exactly once, never before its dependencies, phases in order. */
-function checkExactlyOnce(evs: Ev[], tasks: Status['tasks']): void {
+function checkExactlyOnce(evs: Ev[], tasks: MissionStatus['tasks']): void {
   for (const t of tasks) {
     const doneEvents = evs.filter((e) => e.task === t.id && e.to === 'done');
     expect(doneEvents, `${t.id} done events`).toHaveLength(1);
@@ -67,7 +62,7 @@ describe('the work loop', () => {
     const up = await f.flotilla(['up', '--wait', '--timeout', '150'], { timeoutMs: 170_000 });
     expect(up.code, up.stdout + up.stderr).toBe(0);
     expect(up.stdout).toMatch(/all tasks done: 30 tasks, wall time [\d.]+s, task time [\d.]+s, speedup [\d.]+x/);
-    const s = await status();
+    const s = await f.status();
     expect(s.tasks.every((t) => t.state === 'done' && t.attempts === 1)).toBe(true);
     const evs = await events();
     checkExactlyOnce(evs, s.tasks);
@@ -85,18 +80,18 @@ describe('the work loop', () => {
     await f.writeMission(bigMission('kills'));
     expect((await f.flotilla(['up'])).code).toBe(0);
     for (let k = 0; k < 3; k++) {
-      const before = await status();
-      await retryUntil(async () => (await status()).tasks.filter((t) => t.state === 'done').length > before.tasks.filter((t) => t.state === 'done').length + 2, {
+      const before = await f.status();
+      await retryUntil(async () => (await f.status()).tasks.filter((t) => t.state === 'done').length > before.tasks.filter((t) => t.state === 'done').length + 2, {
         what: 'progress',
         timeoutMs: 60_000,
       });
-      process.kill((await status()).supervisor.pid, 'SIGKILL');
-      await retryUntil(async () => !(await status()).supervisor.alive, { what: 'supervisor dead' });
+      process.kill((await f.status()).supervisor.pid, 'SIGKILL');
+      await retryUntil(async () => !(await f.status()).supervisor.alive, { what: 'supervisor dead' });
       const up = await f.flotilla(['up']);
       expect(up.code, up.stderr).toBe(0);
     }
     const s = await retryUntil(async () => {
-      const s = await status();
+      const s = await f.status();
       return s.tasks.every((t) => t.state === 'done') && s;
     }, { what: 'all done', timeoutMs: 150_000 });
     checkExactlyOnce(await events(), s.tasks);
