@@ -13,7 +13,6 @@ const safeName = (what: string) =>
     message: `${what} must start with a lowercase letter and use only a-z, 0-9, "-" and "_" (at most 40 characters), so it is safe as a git branch and a tmux target`,
   });
 
-
 export const AGENT_KINDS = ['claude', 'codex', 'aider', 'generic', 'sim'] as const;
 
 export const AgentSchema = z

@@ -4,7 +4,6 @@ import type { TaskQueue } from '../tasks/queue.js';
 import { publicTask } from './task-requests.js';
 import type { Heartbeat } from '../signals/heartbeat.js';
 import type { PaneState } from './orchestrator-state.js';
-import { STALE_HEARTBEAT_S } from './orchestrator-state.js';
 import type { RegistryEntry } from './registry.js';
 
 export interface OrchestratorRuntime {
@@ -115,7 +114,8 @@ export function buildStatus(input: {
         exit_signal: rt.exitSignal ?? null,
         setup: rt.setup,
         heartbeat_age_s: age === null ? null : Math.round(age * 10) / 10,
-        heartbeat_stale: age === null || age > STALE_HEARTBEAT_S,
+        // The same threshold the stall logic uses, so 'stale' here and 'stalled' there agree.
+        heartbeat_stale: age === null || age > mission.dispatch.stallAfterS,
         task: input.tasks?.heldBy(rt.orchestrator.name)?.id ?? null,
         session: rt.heartbeat?.sessionId ? { id: rt.heartbeat.sessionId, transcript: rt.heartbeat.transcriptPath ?? null } : null,
         offline: Boolean(rt.offline),
