@@ -19,6 +19,7 @@ const DEFAULT_COMMANDS: Record<AgentConfig['kind'], string | undefined> = {
   claude: 'claude',
   codex: 'codex',
   aider: 'aider',
+  gemini: 'gemini',
   generic: undefined,
   sim: undefined,
 };
@@ -41,8 +42,8 @@ export function agentLaunch(agent: AgentConfig, ctx: LaunchContext): AgentLaunch
       return { argv: ['sh', '-c', WITH_PROMPT_FILE, 'flotilla-agent', cmd, '--append-system-prompt', ctx.rolePromptFile, ...model, ...args], env };
     }
     case 'codex':
-      return { argv: [agent.command ?? DEFAULT_COMMANDS.codex!, ...(agent.model ? ['--model', agent.model] : []), ...args], env };
     case 'aider':
-      return { argv: [agent.command ?? DEFAULT_COMMANDS.aider!, ...(agent.model ? ['--model', agent.model] : []), ...args], env };
+    case 'gemini':
+      return { argv: [agent.command ?? DEFAULT_COMMANDS[agent.kind]!, ...(agent.model ? ['--model', agent.model] : []), ...args], env };
   }
 }

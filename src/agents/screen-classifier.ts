@@ -2,6 +2,7 @@ import type { AgentConfig } from '../mission/schema.js';
 import { aiderScreen } from './screens/aider.js';
 import { claudeScreen } from './screens/claude.js';
 import { codexScreen } from './screens/codex.js';
+import { geminiScreen } from './screens/gemini.js';
 import { genericScreen } from './screens/generic.js';
 import { simScreen } from './screens/sim.js';
 import type { ScreenPatterns, ScreenRule, ScreenState } from './screens/types.js';
@@ -19,12 +20,16 @@ export const SCREEN_PATTERNS: Record<AgentKind, ScreenPatterns> = {
   claude: claudeScreen,
   codex: codexScreen,
   aider: aiderScreen,
+  gemini: geminiScreen,
   generic: genericScreen,
   sim: simScreen,
 };
 
 export interface ScreenReading {
   state?: ScreenState;
+  /** The rule that decided the state, and the screen line where it matched (for waiting-for-human: the question). */
+  rule?: string;
+  line?: string;
   /** Share of the context window used, 0-100. */
   contextPercent?: number;
   /** When a usage limit resets, as the agent printed it ("4:20am"); only with state `limit`. */
@@ -43,13 +48,14 @@ export function classifyScreen(kind: AgentKind, screenText: string, patterns: Sc
   const regions = { 'last-lines': regionOf(bottom, all.length - bottom.length), anywhere: regionOf(all, 0) };
 
   const reading: ScreenReading = {};
-  const state = pickState(patterns.rules, regions);
-  if (state) reading.state = state;
+  const decided = pickRule(patterns.rules, regions);
+  const state = decided?.rule.state;
+  if (decided) Object.assign(reading, { state, rule: decided.rule.name, line: all[decided.line]!.trim() });
 
   const context = lowestContext(patterns, regions['last-lines']);
   if (context !== undefined) reading.contextPercent = context;
 
-  if (state === 'limit' && patterns.limitResetsAt) {
+  if (state === 'usage-limit' && patterns.limitResetsAt) {
     const at = lastMatch(patterns.limitResetsAt, regions['last-lines'])?.match[1]?.trim();
     if (at) reading.limitResetsAt = at;
   }
@@ -76,17 +82,24 @@ function regionOf(lines: string[], firstLine: number): Region {
 /**
  * Among the rules that match, the one whose match is lowest on screen: the
  * newest thing the agent printed (an "API Error" above a later "Baked for 8s"
- * is over). Fallback rules count only when nothing else matches.
+ * is over). A tie on one line goes to the earlier rule. Fallback rules count
+ * only when nothing else matches. `line` is the screen line where the match
+ * starts (for a multi-line match, its first line: a dialog's question).
  */
-function pickState(rules: ScreenRule[], regions: Record<'last-lines' | 'anywhere', Region>): ScreenState | undefined {
-  let best: { state: ScreenState; line: number } | undefined;
+function pickRule(rules: ScreenRule[], regions: Record<'last-lines' | 'anywhere', Region>): { rule: ScreenRule; line: number } | undefined {
+  let best: { rule: ScreenRule; line: number; end: number } | undefined;
   for (const rule of rules) {
     if (rule.fallback) continue;
     const found = lastMatch(rule.pattern, regions[rule.where ?? 'last-lines']);
-    if (found && (!best || found.line > best.line)) best = { state: rule.state, line: found.line };
+    if (found && (!best || found.endLine > best.end)) best = { rule, line: found.line, end: found.endLine };
   }
-  if (best) return best.state;
-  return rules.find((rule) => rule.fallback && lastMatch(rule.pattern, regions[rule.where ?? 'last-lines']))?.state;
+  if (best) return best;
+  for (const rule of rules) {
+    if (!rule.fallback) continue;
+    const found = lastMatch(rule.pattern, regions[rule.where ?? 'last-lines']);
+    if (found) return { rule, line: found.line };
+  }
+  return undefined;
 }
 
 function lowestContext(patterns: ScreenPatterns, region: Region): number | undefined {
@@ -102,7 +115,8 @@ function lowestContext(patterns: ScreenPatterns, region: Region): number | undef
 
 const globalCache = new WeakMap<RegExp, RegExp>();
 
-function lastMatch(pattern: RegExp, region: Region): { match: RegExpExecArray; line: number } | undefined {
+/** The last match in the region, with the screen lines where it starts and ends. */
+function lastMatch(pattern: RegExp, region: Region): { match: RegExpExecArray; line: number; endLine: number } | undefined {
   let global = globalCache.get(pattern);
   if (!global) {
     global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
@@ -115,9 +129,13 @@ function lastMatch(pattern: RegExp, region: Region): { match: RegExpExecArray; l
     if (m[0] === '') global.lastIndex++;
   }
   if (!last) return undefined;
-  let line = 0;
-  while (line + 1 < region.starts.length && region.starts[line + 1]! <= last.index) line++;
-  return { match: last, line: region.firstLine + line };
+  const lineAt = (offset: number) => {
+    let line = 0;
+    while (line + 1 < region.starts.length && region.starts[line + 1]! <= offset) line++;
+    return region.firstLine + line;
+  };
+  const end = last.index + Math.max(0, last[0].replace(/\n+$/, '').length - 1);
+  return { match: last, line: lineAt(last.index), endLine: lineAt(end) };
 }
 
 /** CSI and OSC sequences, in case a screen was captured with `capture-pane -e`. */
@@ -135,7 +153,7 @@ export interface DebouncedClassifierOptions {
 }
 
 /** States that need a human or a restart: reported on the first screen that shows them. */
-const IMMEDIATE = new Set<ScreenState>(['waiting-for-human', 'error']);
+const IMMEDIATE = new Set<ScreenState>(['waiting-for-human', 'error', 'usage-limit']);
 
 /**
  * Screens flicker between states mid-redraw (the spinner erased a frame before

@@ -49,7 +49,7 @@ export function buildProgram(commander: Commander): Command {
     .command('run')
     .description('run prompt files in parallel as an ad-hoc mission in this repository, then wait for the end')
     .argument('<files...>', 'prompt files, one task each')
-    .option('--agent <kind>', 'agent kind: claude, codex, aider, sim', 'claude')
+    .option('--agent <kind>', 'agent kind: claude, codex, aider, gemini, sim', 'claude')
     .option('--parallel <n>', 'agents working at once (default 4)', Number)
     .option('--timeout <seconds>', 'give up after this long', Number)
     .addOption(socketOption(commander))
@@ -185,6 +185,14 @@ export function buildProgram(commander: Commander): Command {
     .option('--headless', 'do not attach; print how to attach instead')
     .addOption(socketOption(commander))
     .action(action(() => import('./commands/demo.js')));
+
+  program
+    .command('screen')
+    .description('classify a saved agent screen (capture-pane -p output): state, rule and the deciding line')
+    .argument('[file]', 'screen text file, or - for standard input', '-')
+    .option('--agent <kind>', 'agent kind whose patterns to use: claude, codex, aider, gemini, generic, sim', 'claude')
+    .option('--json', 'print {state, rule, line}')
+    .action(action(() => import('./commands/screen.js')));
 
   program
     .command('sim-agent')

@@ -13,12 +13,12 @@ const safeName = (what: string) =>
     message: `${what} must start with a lowercase letter and use only a-z, 0-9, "-" and "_" (at most 40 characters), so it is safe as a git branch and a tmux target`,
   });
 
-export const AGENT_KINDS = ['claude', 'codex', 'aider', 'generic', 'sim'] as const;
+export const AGENT_KINDS = ['claude', 'codex', 'aider', 'gemini', 'generic', 'sim'] as const;
 
 export const AgentSchema = z
   .strictObject({
     kind: z.enum(AGENT_KINDS).describe('Which agent CLI runs in the pane; "sim" is the built-in stand-in agent.'),
-    command: z.string().min(1).optional().describe('Executable to run (defaults per kind: claude, codex, aider; required for generic).'),
+    command: z.string().min(1).optional().describe('Executable to run (defaults per kind: claude, codex, aider, gemini; required for generic).'),
     args: z.array(z.string()).optional().describe('Extra arguments passed to the command, literally.'),
     env: z.record(z.string(), z.string()).optional().describe('Extra environment variables for the agent.'),
     model: z.string().optional().describe('Model name passed to agents that accept one.'),

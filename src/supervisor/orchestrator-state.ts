@@ -42,7 +42,7 @@ export function derivePaneState(input: {
 
 /** A usage limit leaves the agent waiting for a person, like a permission prompt. */
 function screenToPane(state: string): string {
-  return state === 'limit' ? 'waiting-for-human' : state;
+  return state === 'usage-limit' ? 'waiting-for-human' : state;
 }
 
 /** The label in the pane border: the state, with the exit status when dead. */

@@ -6,38 +6,44 @@ import { classifyScreen, DebouncedClassifier, SCREEN_PATTERNS, type ScreenReadin
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/screens');
 const fixture = (kind: string, name: string) => readFileSync(join(FIXTURES, kind, name), 'utf8');
 
-/** Every recorded screen and what it must read as. A new fixture without an entry here fails the last test. */
-const expected: Record<string, Record<string, ScreenReading>> = {
-  claude: {
-    'working-spinner.txt': { state: 'working' },
-    'working-smooshing.txt': { state: 'working' },
-    'working-after-error.txt': { state: 'working' },
-    'idle-after-turn.txt': { state: 'idle', contextPercent: 12 },
-    'permission-prompt.txt': { state: 'waiting-for-human' },
-    'api-error.txt': { state: 'error' },
-    'usage-limit.txt': { state: 'limit', limitResetsAt: '4:20am' },
-    'context-low.txt': { state: 'idle', contextPercent: 92 },
-  },
-  sim: {
-    'idle-start.txt': { state: 'idle' },
-    'working.txt': { state: 'working' },
-    'idle-after-turn.txt': { state: 'idle' },
-    'working-second-turn.txt': { state: 'working' },
-    'crashed.txt': { state: 'error' },
-  },
+/**
+ * Every recorded screen is named `<label>--<what>.txt`: the label is what a
+ * person reads on that screen (README.md in the folder has the table). Each
+ * must classify as its label; `unknown` means no rule may claim it.
+ */
+const LABEL = /^(working|idle|waiting-for-human|error|usage-limit|unknown)--[a-z0-9.-]+\.txt$/;
+const kinds = readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+
+/** Readings beyond the state that some fixtures pin down. */
+const details: Record<string, Partial<ScreenReading>> = {
+  'claude/idle--idle-after-turn.txt': { contextPercent: 12 },
+  'claude/idle--context-low.txt': { contextPercent: 92 },
+  'claude/usage-limit--usage-limit.txt': { limitResetsAt: '4:20am' },
+  'claude/waiting-for-human--permission-prompt.txt': { line: 'Do you want to proceed?' },
 };
 
 describe('classifyScreen on recorded screens', () => {
-  for (const [kind, cases] of Object.entries(expected)) {
-    it.each(Object.entries(cases))(`${kind}/%s`, (name, reading) => {
-      expect(classifyScreen(kind as keyof typeof SCREEN_PATTERNS, fixture(kind, name))).toEqual(reading);
+  for (const kind of kinds) {
+    const files = readdirSync(join(FIXTURES, kind)).filter((f) => f.endsWith('.txt')).sort();
+    it.each(files)(`${kind}/%s`, (name) => {
+      const label = LABEL.exec(name)?.[1];
+      expect(label, `fixture name ${kind}/${name} must be <label>--<what>.txt`).toBeDefined();
+      const reading = classifyScreen(kind as keyof typeof SCREEN_PATTERNS, fixture(kind, name));
+      expect(reading.state ?? 'unknown', `${kind}/${name}: rule ${reading.rule} on ${JSON.stringify(reading.line)}`).toBe(label);
+      const extra = details[`${kind}/${name}`];
+      if (extra) expect(reading).toMatchObject(extra);
     });
   }
 
-  it('has an expectation for every fixture file', () => {
-    for (const kind of readdirSync(FIXTURES)) {
-      expect(readdirSync(join(FIXTURES, kind)).sort()).toEqual(Object.keys(expected[kind] ?? {}).sort());
-    }
+  it('names the rule and the line that decided', () => {
+    const screen = fixture('claude', 'working--working-spinner.txt');
+    const reading = classifyScreen('claude', screen);
+    expect(reading.rule).toBe('spinner');
+    expect(screen).toContain(reading.line!);
+  });
+
+  it('has recorded screens for every agent kind with patterns of its own', () => {
+    expect(kinds.sort()).toEqual(expect.arrayContaining(['claude', 'sim']));
   });
 });
 
@@ -54,8 +60,8 @@ describe('classifyScreen details', () => {
 
   it('reads the newest line: an error above a finished turn is over, a limit below one is not', () => {
     expect(classifyScreen('claude', `  ⎿  API Error: 529 overloaded\n> again\n● Done.\n✻ Worked for 1m 3s\n${box}`).state).toBe('idle');
-    expect(classifyScreen('claude', `✻ Baked for 8s\n> more\n  ⎿  You've hit your weekly limit · resets Oct 3, 9am\n${box}`)).toEqual({
-      state: 'limit',
+    expect(classifyScreen('claude', `✻ Baked for 8s\n> more\n  ⎿  You've hit your weekly limit · resets Oct 3, 9am\n${box}`)).toMatchObject({
+      state: 'usage-limit',
       limitResetsAt: 'Oct 3, 9am',
     });
   });
@@ -144,13 +150,13 @@ describe('DebouncedClassifier', () => {
     expect(c.observe(crashed)).toBeUndefined();
     expect(c.state).toBe('error');
     const claude = new DebouncedClassifier('claude', { clock: { now: () => 0 } });
-    expect(claude.observe(fixture('claude', 'permission-prompt.txt'))).toBe('waiting-for-human');
-    expect(claude.observe(fixture('claude', 'api-error.txt'))).toBe('error');
+    expect(claude.observe(fixture('claude', 'waiting-for-human--permission-prompt.txt'))).toBe('waiting-for-human');
+    expect(claude.observe(fixture('claude', 'error--api-error.txt'))).toBe('error');
   });
 
   it('keeps the latest context reading', () => {
     const c = new DebouncedClassifier('claude', { clock: { now: () => 0 } });
-    c.observe(fixture('claude', 'context-low.txt'));
-    expect(c.latest).toEqual({ state: 'idle', contextPercent: 92 });
+    c.observe(fixture('claude', 'idle--context-low.txt'));
+    expect(c.latest).toMatchObject({ state: 'idle', contextPercent: 92 });
   });
 });

@@ -8,10 +8,10 @@ import type { ScreenPatterns } from './types.js';
 export const aiderScreen: ScreenPatterns = {
   lastLines: 6,
   rules: [
-    { state: 'waiting-for-human', pattern: /\(Y\)es\/\(N\)o/ },
-    { state: 'working', pattern: /^\s*(?:[░█▌▐]+\s*)?Waiting for \S+/m },
-    { state: 'limit', pattern: /RateLimitError|rate limit/i },
-    { state: 'error', pattern: /litellm\.\w*Error|APIConnectionError|APIError/ },
-    { state: 'idle', pattern: /^[\w-]*>(?: |$)/m, fallback: true },
+    { name: 'yes-no', state: 'waiting-for-human', pattern: /\(Y\)es\/\(N\)o/ },
+    { name: 'waiting-for-model', state: 'working', pattern: /^\s*(?:[░█▌▐]+\s*)?Waiting for \S+/m },
+    { name: 'rate-limit', state: 'usage-limit', pattern: /RateLimitError|rate limit/i },
+    { name: 'litellm-error', state: 'error', pattern: /litellm\.\w*Error|APIConnectionError|APIError/ },
+    { name: 'prompt', state: 'idle', pattern: /^[\w-]*>(?: |$)/m, fallback: true },
   ],
 };

@@ -17,12 +17,12 @@ const GLYPHS = '·✢✳✶✻✽';
 export const claudeScreen: ScreenPatterns = {
   lastLines: 10,
   rules: [
-    { state: 'waiting-for-human', pattern: /Do you want to [^\n]*\?[^\n]*\n(?:[^\n]*\n){0,3}\s*❯\s*1\.\s*Yes/ },
-    { state: 'working', pattern: new RegExp(`^\\s*[${GLYPHS}] [^\\s…][^…\\n]{0,80}…(?:\\s|$)`, 'm') },
-    { state: 'limit', pattern: /You['’]ve hit your\b[^\n]*\blimit\b/ },
-    { state: 'error', pattern: /API Error:/ },
-    { state: 'idle', pattern: new RegExp(`^\\s*[${GLYPHS}] [A-Z][a-z]+ for (?:\\d+h ?)?(?:\\d+m ?)?(?:\\d+s)?\\s*$`, 'm') },
-    { state: 'idle', pattern: /^\s*─{3,}\s*\n\s*❯[^\n]*\n\s*─{3,}/m, fallback: true },
+    { name: 'permission-dialog', state: 'waiting-for-human', pattern: /Do you want to [^\n]*\?[^\n]*\n(?:[^\n]*\n){0,3}\s*❯\s*1\.\s*Yes/ },
+    { name: 'spinner', state: 'working', pattern: new RegExp(`^\\s*[${GLYPHS}] [^\\s…][^…\\n]{0,80}…(?:\\s|$)`, 'm') },
+    { name: 'usage-limit', state: 'usage-limit', pattern: /You['’]ve hit your\b[^\n]*\blimit\b/ },
+    { name: 'api-error', state: 'error', pattern: /API Error:/ },
+    { name: 'turn-finished', state: 'idle', pattern: new RegExp(`^\\s*[${GLYPHS}] [A-Z][a-z]+ for (?:\\d+h ?)?(?:\\d+m ?)?(?:\\d+s)?\\s*$`, 'm') },
+    { name: 'prompt-box', state: 'idle', pattern: /^\s*─{3,}\s*\n\s*❯[^\n]*\n\s*─{3,}/m, fallback: true },
   ],
   context: [
     { pattern: /(\d{1,3})% context used/, means: 'used' },

@@ -9,11 +9,11 @@ import type { ScreenPatterns } from './types.js';
 export const codexScreen: ScreenPatterns = {
   lastLines: 10,
   rules: [
-    { state: 'waiting-for-human', pattern: /Would you like to (?:run|make|apply|allow)[^\n]*\?|Allow command\?/ },
-    { state: 'working', pattern: /\besc to interrupt\b/i },
-    { state: 'limit', pattern: /You['’]ve hit your usage limit/ },
-    { state: 'error', pattern: /^\s*■ [^\n]*(?:error|Error)|stream error|unexpected status \d{3}/m },
-    { state: 'idle', pattern: /^\s*[›▌] /m, fallback: true },
+    { name: 'approval', state: 'waiting-for-human', pattern: /Would you like to (?:run|make|apply|allow)[^\n]*\?|Allow command\?/ },
+    { name: 'esc-to-interrupt', state: 'working', pattern: /\besc to interrupt\b/i },
+    { name: 'usage-limit', state: 'usage-limit', pattern: /You['’]ve hit your usage limit/ },
+    { name: 'error', state: 'error', pattern: /^\s*■ [^\n]*(?:error|Error)|stream error|unexpected status \d{3}/m },
+    { name: 'composer', state: 'idle', pattern: /^\s*[›▌] /m, fallback: true },
   ],
   context: [{ pattern: /(\d{1,3})% context left/, means: 'remaining' }],
   limitResetsAt: /You['’]ve hit your usage limit[\s\S]*?[Tt]ry again (?:at|in) ([^.\n]+)/,

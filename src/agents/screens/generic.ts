@@ -8,10 +8,10 @@ import type { ScreenPatterns } from './types.js';
 export const genericScreen: ScreenPatterns = {
   lastLines: 6,
   rules: [
-    { state: 'waiting-for-human', pattern: /\[(?:y\/n|Y\/n|y\/N)\]|\((?:y\/n|yes\/no)\)|Press (?:Enter|any key)/i },
-    { state: 'working', pattern: /^\s*[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/m },
-    { state: 'error', pattern: /^Traceback \(most recent call last\):|^(?:Error|ERROR|fatal):/m },
+    { name: 'yes-no-question', state: 'waiting-for-human', pattern: /\[(?:y\/n|Y\/n|y\/N)\]|\((?:y\/n|yes\/no)\)|Press (?:Enter|any key)/i },
+    { name: 'braille-spinner', state: 'working', pattern: /^\s*[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/m },
+    { name: 'traceback', state: 'error', pattern: /^Traceback \(most recent call last\):|^(?:Error|ERROR|fatal):/m },
     // The last line ends in a prompt character: the program waits for input.
-    { state: 'idle', pattern: /[$#%>❯›]\s?$/, fallback: true },
+    { name: 'prompt-char', state: 'idle', pattern: /[$#%>❯›]\s?$/, fallback: true },
   ],
 };

@@ -16,12 +16,12 @@ import type { ScreenPatterns } from './types.js';
 export const simScreen: ScreenPatterns = {
   lastLines: 10,
   rules: [
-    { state: 'working', pattern: /^[·✢✳✶✻✽] Working…/m },
-    { state: 'error', pattern: /^API Error: /m },
-    { state: 'idle', pattern: /^✻ Worked for \d+s$/m },
+    { name: 'spinner', state: 'working', pattern: /^[·✢✳✶✻✽] Working…/m },
+    { name: 'crash', state: 'error', pattern: /^API Error: /m },
+    { name: 'turn-finished', state: 'idle', pattern: /^✻ Worked for \d+s$/m },
     // The prompt is echoed as soon as it is submitted; the spinner follows a tick later.
-    { state: 'working', pattern: /^> /m },
+    { name: 'prompt-echo', state: 'working', pattern: /^> /m },
     // tmux trims the prompt's trailing space when nothing is typed.
-    { state: 'idle', pattern: /^─{3,}\n❯(?: [^\n]*)?\n─{3,}/m, fallback: true },
+    { name: 'prompt-box', state: 'idle', pattern: /^─{3,}\n❯(?: [^\n]*)?\n─{3,}/m, fallback: true },
   ],
 };

@@ -3,9 +3,11 @@
  * versions, so a new screen means a new rule and a new recorded fixture, not
  * new code.
  */
-export type ScreenState = 'working' | 'idle' | 'waiting-for-human' | 'error' | 'limit';
+export type ScreenState = 'working' | 'idle' | 'waiting-for-human' | 'error' | 'usage-limit';
 
 export interface ScreenRule {
+  /** Short and unique within its kind ("permission-dialog", "spinner"): `flotilla screen` names the rule that decided. */
+  name: string;
   state: ScreenState;
   /** Tested against the region's lines joined with "\n"; add the `m` flag for per-line anchors. */
   pattern: RegExp;
@@ -28,6 +30,6 @@ export interface ScreenPatterns {
   /** How many bottom non-empty lines make up 'last-lines' (default 10). */
   lastLines?: number;
   context?: ContextRule[];
-  /** Group 1 is when a usage limit resets, reported with the `limit` state. */
+  /** Group 1 is when a usage limit resets, reported with the `usage-limit` state. */
   limitResetsAt?: RegExp;
 }

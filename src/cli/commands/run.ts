@@ -12,7 +12,7 @@ import { flotillaHome } from '../../core/paths.js';
  * in parallel in the current repository; it waits for the end like `up --wait`.
  */
 export async function run(files: string[], opts: { agent?: string; parallel?: number; socket?: string; timeout?: number; repo?: string }): Promise<number> {
-  const kinds = ['claude', 'codex', 'aider', 'sim'];
+  const kinds = ['claude', 'codex', 'aider', 'gemini', 'sim'];
   if (opts.agent && !kinds.includes(opts.agent)) throw new FlotillaError({ reason: 'usage', message: `--agent must be one of ${kinds.join(', ')}, not "${opts.agent}"` });
   const missing = files.filter((f) => !existsSync(f));
   if (missing.length > 0) throw new FlotillaError({ reason: 'usage', message: `prompt file(s) not found: ${missing.join(', ')}` });
