@@ -5,10 +5,11 @@ import { CLAUDE_HOOK_EVENTS, type ClaudeHookEvent } from './hook-events.js';
 
 /**
  * Claude Code's hooks report each turn to Flotilla: `.claude/settings.local.json`
- * in the worktree runs `flotilla hook <Event>` on every event. That file is
- * Claude's "local, not committed" settings, so the user's own keys and hooks
- * in it are kept; only Flotilla's entries are replaced, and installing twice
- * writes the same file.
+ * in the worktree runs `flotilla hook <Event>` on every event, and allows the
+ * agent-side `flotilla` commands without a permission prompt. That file is
+ * Claude's "local, not committed" settings, so the user's own keys, hooks and
+ * rules in it are kept; only Flotilla's entries are replaced or added, and
+ * installing twice writes the same file.
  */
 export interface ClaudeHooksOptions {
   worktree: string;
@@ -38,7 +39,7 @@ interface MatcherGroup {
 export async function installClaudeHooks(opts: ClaudeHooksOptions): Promise<void> {
   const file = join(opts.worktree, CLAUDE_SETTINGS_FILE);
   const settings = await readSettings(file);
-  const merged = mergeFlotillaHooks(settings, (event) => hookCommand(opts.nodePath, opts.flotillaBin, event));
+  const merged = mergeFlotillaAllowRules(mergeFlotillaHooks(settings, (event) => hookCommand(opts.nodePath, opts.flotillaBin, event)));
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify(merged, null, 2)}\n`);
   await excludeFromGit(opts.worktree, '/.claude/settings.local.json');
@@ -82,6 +83,29 @@ export function mergeFlotillaHooks(settings: Record<string, unknown>, command: (
     hooks[event] = [...kept, ours];
   }
   return { ...settings, hooks };
+}
+
+/**
+ * The commands an agent runs to report to Flotilla. Without allow rules each
+ * one stops at Claude's permission prompt, in every pane, for every task.
+ */
+export const AGENT_SIDE_COMMANDS = ['done', 'fail', 'note', 'heartbeat'] as const;
+
+/**
+ * Claude's rules for them: `Bash(flotilla done *)` (any arguments) and
+ * `Bash(flotilla done)` (none). A rule never matches a compound command
+ * (`git commit && flotilla done`), so the prompts ask for the command on its own.
+ */
+export function flotillaAllowRules(): string[] {
+  return AGENT_SIDE_COMMANDS.flatMap((c) => [`Bash(flotilla ${c} *)`, `Bash(flotilla ${c})`]);
+}
+
+/** `settings` with Flotilla's allow rules added to `permissions.allow`; the user's rules, deny and ask lists kept. */
+export function mergeFlotillaAllowRules(settings: Record<string, unknown>): Record<string, unknown> {
+  const permissions = isRecord(settings.permissions) ? { ...settings.permissions } : {};
+  const allow = Array.isArray(permissions.allow) ? [...(permissions.allow as unknown[])] : [];
+  for (const rule of flotillaAllowRules()) if (!allow.includes(rule)) allow.push(rule);
+  return { ...settings, permissions: { ...permissions, allow } };
 }
 
 async function readSettings(file: string): Promise<Record<string, unknown>> {

@@ -16,6 +16,7 @@ import { loadRoles, type Role } from '../roles/catalog.js';
 import type { FleetSpec, PaneSpec } from '../tmux/fleet.js';
 import { mapLimit } from './map-limit.js';
 import { heartbeatFile } from './heartbeat-watcher.js';
+import { withShimArgv, writeShim } from './path-shim.js';
 
 export interface Workspace {
   orchestrator: Orchestrator;
@@ -68,6 +69,7 @@ export async function fleetSpec(
   ctx: { paths: MissionPaths; home: string; socket: string | undefined; session: string; roles: Map<string, Role> },
 ): Promise<FleetSpec> {
   const roles = ctx.roles;
+  const shim = await writeShim(ctx.paths.dir);
   const panes: PaneSpec[] = [];
   for (const ws of workspaces) {
     const o = ws.orchestrator;
@@ -88,7 +90,9 @@ export async function fleetSpec(
       FLOTILLA_BIN: flotillaArgv()[1]!,
       ...(ctx.socket ? { FLOTILLA_TMUX_SOCKET: ctx.socket } : {}),
     };
-    panes.push({ name: o.name, index: o.index, role: o.role, color: o.color, cwd: ws.worktree, env: { ...launch.env, ...env }, argv: launch.argv });
+    // `flotilla` resolves inside the pane whatever the user's PATH holds (see path-shim.ts).
+    const argv = withShimArgv(shim, launch.env.PATH ?? process.env.PATH, launch.argv);
+    panes.push({ name: o.name, index: o.index, role: o.role, color: o.color, cwd: ws.worktree, env: { ...launch.env, ...env }, argv });
   }
   const backgrounds = mission.paneBackground ? new Map(mission.orchestrators.map((o) => [o.name, tint(o.color, 0.88)])) : undefined;
   return {

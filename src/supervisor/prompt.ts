@@ -24,7 +24,8 @@ export function composePrompt(p: PromptInput): string {
   }
   lines.push(
     '',
-    'When the task is finished and committed, run: flotilla done --summary "<one line on what you did>"',
+    'When the task is finished and committed, run this as a command of its own (not chained with && or ;):',
+    '  flotilla done --summary "<one line on what you did>"',
     'If you cannot finish it, run: flotilla fail --reason "<why>"',
   );
   if (p.sim) lines.push(`sim: ${JSON.stringify(p.sim)}`);

@@ -153,7 +153,7 @@ export class WorkLoop {
     if (rt.nudgedAt === undefined) {
       rt.nudgedAt = now;
       this.d.log(`${rt.orchestrator.name}: stalled on ${task.id}; nudging`);
-      const text = `Are you still working on task ${task.id}? If it is finished, run: flotilla done --summary "..."; if you are stuck, run: flotilla fail --reason "..."`;
+      const text = `Are you still working on task ${task.id}? If it is finished, run flotilla done --summary "..." as a command of its own. If you are stuck, run flotilla fail --reason "...".`;
       await this.send(rt, text);
     } else if (now - rt.nudgedAt > stallMs) {
       rt.nudgedAt = undefined;

@@ -23,7 +23,7 @@ export interface FleetEnv {
   home: string;
   repo: TempRepo;
   env: NodeJS.ProcessEnv;
-  flotilla(args: string[], opts?: { cwd?: string; timeoutMs?: number }): Promise<RunResult>;
+  flotilla(args: string[], opts?: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<RunResult>;
   tmux(args: string[]): Promise<string>;
   /** `flotilla status --json` of the only mission running here; throws with stderr if it fails. */
   status(): Promise<MissionStatus>;
@@ -44,9 +44,9 @@ export async function makeFleetEnv(): Promise<FleetEnv> {
     NO_COLOR: '1',
   };
   delete env.TMUX;
-  const run = (cmd: string, args: string[], opts: { cwd?: string; timeoutMs?: number } = {}) =>
+  const run = (cmd: string, args: string[], opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}) =>
     new Promise<RunResult>((done) => {
-      execFile(cmd, args, { env, cwd: opts.cwd ?? repo.dir, timeout: opts.timeoutMs ?? 60_000 }, (err, stdout, stderr) => {
+      execFile(cmd, args, { env: { ...env, ...opts.env }, cwd: opts.cwd ?? repo.dir, timeout: opts.timeoutMs ?? 60_000 }, (err, stdout, stderr) => {
         const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
         done({ code, stdout, stderr });
       });

@@ -1,43 +1,45 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blocks, startFakeAnthropic, textOf, type FakeAnthropic, type MessagesRequest, type ScriptedReply } from '../helpers/fake-anthropic.js';
 import { git } from '../helpers/git-repo.js';
 import { makeFleetEnv, retryUntil, type FleetEnv } from '../helpers/fleet-env.js';
 
 /**
- * The real Claude Code CLI (the pinned dev dependency) in a Flotilla pane,
- * offline: a local server plays the model. It answers the delivered task with
- * one Bash call to `flotilla done`, then "Done.". The hooks Flotilla installs
- * must carry the pane through idle -> working -> idle, and the task must end done.
+ * The real Claude Code CLI (the pinned dev dependency) in Flotilla panes,
+ * offline: a local server plays the model. Seeded only with what a real user
+ * has: onboarding done, their API key approved, their repository trusted once.
+ * Run with the settings a user picks (`--permission-mode acceptEdits`, no
+ * bypass), and with `flotilla` NOT on the PATH of whoever ran `up` (as from a
+ * clone: ./bin/flotilla). The model answers each task with one literal Bash
+ * call, `flotilla done --summary …`, then "Done.". Nothing is typed by hand.
  */
 const CLAUDE = resolve(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'claude');
 const API_KEY = 'sk-ant-api03-flotilla-offline-test-key-0123456789abcdefABCDEF';
-const TASK_TEXT = 'Task claude-hello: Say hello';
-const TOOL_ID = 'toolu_flotilla_done_1';
-const SUMMARY = 'hello from claude';
+const summaryFor = (task: string) => `finished ${task}`;
+const TASK_LINE = /Task (t-[a-z0-9-]+): /;
 
 /** The model's side of the conversation, decided from each request. */
 function script(req: MessagesRequest): ScriptedReply {
   const messages = req.messages ?? [];
-  const users = messages.filter((m) => m.role === 'user');
-  const last = users[users.length - 1];
   const hasBash = (req.tools ?? []).some((t) => t.name === 'Bash');
-  const answered = messages.some((m) => blocks(m.content).some((b) => b.type === 'tool_result' && b.tool_use_id === TOOL_ID));
-  if (hasBash && answered) return { content: [{ type: 'text', text: 'Done.' }], stopReason: 'end_turn' };
-  if (hasBash && last && textOf(last.content).includes(TASK_TEXT)) {
-    return {
-      content: [
-        { type: 'text', text: 'Reporting the task as done.' },
-        { type: 'tool_use', id: TOOL_ID, name: 'Bash', input: { command: `"$FLOTILLA_BIN" done --summary "${SUMMARY}"`, description: 'Report the task done' } },
-      ],
-      stopReason: 'tool_use',
-    };
-  }
-  // Side requests (session title, quota probe, ...): JSON text serves the title request and harms no other.
-  return { content: [{ type: 'text', text: '{"title": "Say hello"}' }], stopReason: 'end_turn' };
+  const all = messages.flatMap((m) => blocks(m.content));
+  const lastUser = [...messages].reverse().find((m) => m.role === 'user');
+  if (!hasBash || !lastUser) return { content: [{ type: 'text', text: '{"title": "Flotilla task"}' }], stopReason: 'end_turn' };
+  // A tool result is the newest thing: the Bash call ran; end the turn.
+  if (blocks(lastUser.content).some((b) => b.type === 'tool_result')) return { content: [{ type: 'text', text: 'Done.' }], stopReason: 'end_turn' };
+  const task = TASK_LINE.exec(textOf(lastUser.content))?.[1];
+  if (!task) return { content: [{ type: 'text', text: 'Nothing to do.' }], stopReason: 'end_turn' };
+  const id = `toolu_${task.replace(/-/g, '_')}_${all.length}`;
+  return {
+    content: [
+      { type: 'text', text: `Reporting ${task} as done.` },
+      { type: 'tool_use', id, name: 'Bash', input: { command: `flotilla done --summary "${summaryFor(task)}"`, description: 'Report the task done' } },
+    ],
+    stopReason: 'tool_use',
+  };
 }
 
 let f: FleetEnv;
@@ -59,102 +61,100 @@ afterEach(async () => {
   }, { what: `${scratch} removed`, timeoutMs: 10_000 });
 });
 
+/** A Claude config dir as a real user has it: onboarding done, API key approved, `trusted` folders trusted. */
+async function userClaudeConfig(trusted: string[]): Promise<{ configDir: string; env: Record<string, string> }> {
+  const configDir = join(scratch, 'claude-config');
+  const home = join(scratch, 'home');
+  await mkdir(configDir, { recursive: true });
+  await mkdir(home, { recursive: true });
+  await writeFile(
+    join(configDir, '.claude.json'),
+    JSON.stringify({
+      hasCompletedOnboarding: true,
+      customApiKeyResponses: { approved: [API_KEY.slice(-20)], rejected: [] },
+      projects: Object.fromEntries(trusted.map((dir) => [dir, { hasTrustDialogAccepted: true, allowedTools: [] }])),
+    }),
+  );
+  const env = {
+    ANTHROPIC_BASE_URL: api.url,
+    ANTHROPIC_API_KEY: API_KEY,
+    CLAUDE_CONFIG_DIR: configDir,
+    HOME: home,
+    DISABLE_AUTOUPDATER: '1',
+    DISABLE_TELEMETRY: '1',
+    DISABLE_ERROR_REPORTING: '1',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL: '1',
+  };
+  return { configDir, env };
+}
+
+/** PATH without any directory that holds a `flotilla`: the user ran ./bin/flotilla from a clone. */
+function pathWithoutFlotilla(): string {
+  return (process.env.PATH ?? '').split(delimiter).filter((d) => d && !existsSync(join(d, 'flotilla'))).join(delimiter);
+}
+
+function mission(env: Record<string, string>, orchestrators: string[], tasks: string[]): string {
+  return [
+    'name: real',
+    `agent: { kind: claude, command: ${JSON.stringify(CLAUDE)}, args: [--permission-mode, acceptEdits], env: ${JSON.stringify(env)} }`,
+    'orchestrators:',
+    ...orchestrators.map((o) => `  - { name: ${o}, role: backend-dev }`),
+    'tasks:',
+    ...tasks.map((t) => `  - { id: ${t}, title: Say hello as ${t} }`),
+    '',
+  ].join('\n');
+}
+
 // Only a missing binary skips, loudly: npm ci installs it (an unsupported platform may not).
 const MISSING = existsSync(CLAUDE) ? undefined : `skipped: ${CLAUDE} is missing (run npm ci)`;
 if (MISSING) console.warn(`real Claude Code test ${MISSING}`);
 
 describe.skipIf(MISSING !== undefined)(`real Claude Code, offline${MISSING ? ` (${MISSING})` : ''}`, () => {
-  it('receives its task in the pane, runs "flotilla done" through its Bash tool, and its hooks drive the states', async () => {
-    const configDir = join(scratch, 'claude-config');
-    const home = join(scratch, 'home');
-    await mkdir(configDir, { recursive: true });
-    await mkdir(home, { recursive: true });
-    const worktree = join(await realpath(f.repo.dir), '.flotilla', 'worktrees', 'solo');
-    // Skips the first-run dialogs: onboarding, "use this API key?", "trust this folder?" and the
-    // bypass-permissions warning (without that key the pane sits at "No, exit / Yes, I accept").
-    await writeFile(
-      join(configDir, '.claude.json'),
-      JSON.stringify({
-        hasCompletedOnboarding: true,
-        bypassPermissionsModeAccepted: true,
-        customApiKeyResponses: { approved: [API_KEY.slice(-20)], rejected: [] },
-        projects: { [worktree]: { hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true } },
-      }),
-    );
-    const env = {
-      ANTHROPIC_BASE_URL: api.url,
-      ANTHROPIC_API_KEY: API_KEY,
-      CLAUDE_CONFIG_DIR: configDir,
-      HOME: home,
-      DISABLE_AUTOUPDATER: '1',
-      DISABLE_TELEMETRY: '1',
-      DISABLE_ERROR_REPORTING: '1',
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-      CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL: '1',
-      IS_SANDBOX: '1',
-    };
-    await f.writeMission(
-      [
-        'name: real',
-        `agent: { kind: claude, command: ${JSON.stringify(CLAUDE)}, args: [--permission-mode, bypassPermissions], env: ${JSON.stringify(env)} }`,
-        'orchestrators:',
-        '  - { name: solo, role: backend-dev }',
-        'tasks:',
-        '  - { id: claude-hello, title: Say hello }',
-        '',
-      ].join('\n'),
-    );
-    const stateDir = join(f.home, 'missions', f.socket, 'real');
-    const readLog = () => readFile(join(stateDir, 'supervisor.log'), 'utf8').catch(() => '(no supervisor log)');
-    const debug = async () => {
-      const s = await f.flotilla(['status', '--json']);
-      const pane = s.code === 0 ? (JSON.parse(s.stdout) as { orchestrators: { pane: string }[] }).orchestrators[0]?.pane : undefined;
-      const screen = pane ? await f.tmux(['capture-pane', '-p', '-t', pane]).catch((e: unknown) => String(e)) : '(no pane)';
-      return ['--- supervisor.log', await readLog(), '--- fake API', api.log(), '--- pane', screen].join('\n');
-    };
+  const stateDir = () => join(f.home, 'missions', f.socket, 'real');
+  const readLog = () => readFile(join(stateDir(), 'supervisor.log'), 'utf8').catch(() => '(no supervisor log)');
+  const debug = async () => {
+    const s = await f.flotilla(['status', '--json']);
+    const panes = s.code === 0 ? (JSON.parse(s.stdout) as { orchestrators: { pane: string }[] }).orchestrators.map((o) => o.pane) : [];
+    const screens = await Promise.all(panes.map(async (p) => `--- pane ${p}\n${await f.tmux(['capture-pane', '-p', '-t', p]).catch((e: unknown) => String(e))}`));
+    return ['--- supervisor.log', await readLog(), '--- fake API', api.log(), ...screens].join('\n');
+  };
+
+  it('finishes every task unaided with acceptEdits, the repository trusted once, and flotilla not on the PATH', async () => {
+    const { configDir, env } = await userClaudeConfig([f.repo.dir]);
+    const tasks = ['t-one', 't-two', 't-three'];
+    await f.writeMission(mission(env, ['indigo', 'emerald'], tasks));
+    const userPath = pathWithoutFlotilla();
     const started = Date.now();
-    const up = await f.flotilla(['up', '--wait', '--timeout', '90'], { timeoutMs: 100_000 });
+    const up = await f.flotilla(['up', '--wait', '--timeout', '120'], { timeoutMs: 130_000, env: { PATH: userPath } });
     const took = Date.now() - started;
     expect(up.code, `up exit ${up.code} after ${took} ms\n${up.stdout}\n${up.stderr}\n${await debug()}`).toBe(0);
 
-    const show = await f.flotilla(['task', 'show', 'claude-hello', '--json']);
-    expect(show.code, show.stderr).toBe(0);
-    const task = JSON.parse(show.stdout) as { state: string; summary?: string };
-    expect(task.state).toBe('done');
-    expect(task.summary).toBe(SUMMARY);
+    for (const id of tasks) {
+      const show = JSON.parse((await f.flotilla(['task', 'show', id, '--json'])).stdout) as { state: string; summary?: string };
+      expect(show, id).toMatchObject({ state: 'done', summary: summaryFor(id) });
+    }
+    // Each Bash call ran `flotilla done` for real: no "command not found", no permission stop.
+    const results = api.requests
+      .flatMap((r) => ((r.body as MessagesRequest | undefined)?.messages ?? []).flatMap((m) => blocks(m.content)))
+      .filter((b) => b.type === 'tool_result');
+    expect(results.length, api.log()).toBeGreaterThan(0);
+    for (const r of results) expect(textOf(r.content)).not.toMatch(/not found|denied|permission|requires approval/i);
+    const log = await readLog();
+    expect(log).not.toMatch(/waiting-for-human|nudging|restarting/);
 
-    // The model saw the task text, asked for Bash, and got the command's result back (after the task
-    // was already done: "flotilla done" ran inside that Bash call, so up --wait may return first).
-    const sent = () => api.requests.filter((r) => r.path.split('?')[0] === '/v1/messages').map((r) => r.body as MessagesRequest);
-    expect(sent().some((b) => (b.messages ?? []).some((m) => m.role === 'user' && textOf(m.content).includes(TASK_TEXT))), api.log()).toBe(true);
-    const toolResults = () => sent().flatMap((b) => (b.messages ?? []).flatMap((m) => blocks(m.content))).filter((b) => b.type === 'tool_result' && b.tool_use_id === TOOL_ID);
-    await retryUntil(async () => toolResults().length > 0, { what: 'a tool_result for the Bash call', timeoutMs: 20_000 }).catch(async (e: unknown) => {
-      throw new Error(`${String(e)}\n${await debug()}`);
-    });
-    expect(textOf(toolResults()[0]!.content)).not.toMatch(/error|denied|permission/i);
-
-    // Hooks fired: the pane went idle (SessionStart) -> working (UserPromptSubmit) -> idle (Stop).
-    const supervisorLog = await retryUntil(async () => {
-      const text = await readLog();
-      return /solo: working -> idle/.test(text) && text;
-    }, { what: 'solo back to idle', timeoutMs: 20_000 }).catch(async (e: unknown) => {
-      throw new Error(`${String(e)}\n${await debug()}`);
-    });
-    const lines = supervisorLog.split('\n');
-    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
-    expect(at(/solo: starting -> idle/), supervisorLog).toBeGreaterThan(-1);
-    expect(at(/solo: idle -> working/), supervisorLog).toBeGreaterThan(at(/solo: starting -> idle/));
-    expect(at(/solo: working -> idle/), supervisorLog).toBeGreaterThan(at(/solo: idle -> working/));
-    expect(supervisorLog).toMatch(/solo: claude-hello done: hello from claude/);
-    const beat = JSON.parse(await readFile(join(stateDir, 'heartbeats', 'solo.json'), 'utf8')) as { source: string; sessionId?: string; transcriptPath?: string };
+    // Hooks fired (SessionStart -> idle, the prompt -> working, Stop -> idle) and named Claude's session.
+    expect(log).toMatch(/indigo: starting -> idle/);
+    expect(log).toMatch(/indigo: idle -> working/);
+    const beat = JSON.parse(await readFile(join(stateDir(), 'heartbeats', 'indigo.json'), 'utf8')) as { sessionId?: string; transcriptPath?: string };
     expect(beat.sessionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(beat.transcriptPath).toContain(configDir);
-    const status = JSON.parse((await f.flotilla(['status', '--json'])).stdout) as { orchestrators: { session: { id: string; transcript: string } | null }[] };
-    expect(status.orchestrators[0]!.session).toEqual({ id: beat.sessionId, transcript: beat.transcriptPath });
 
-    // Flotilla's hook file is in the worktree and invisible to git.
-    expect(existsSync(join(worktree, '.claude', 'settings.local.json'))).toBe(true);
+    // Flotilla's settings file is in each worktree and invisible to git; the user's Claude config got no new folder.
+    const worktree = join(f.repo.dir, '.flotilla', 'worktrees', 'indigo');
+    const settings = JSON.parse(await readFile(join(worktree, '.claude', 'settings.local.json'), 'utf8')) as { permissions: { allow: string[] } };
+    expect(settings.permissions.allow).toContain('Bash(flotilla done *)');
     expect(await git(worktree, 'status', '--porcelain')).not.toContain('.claude');
     if (process.env.DEBUG_CLAUDE_TEST) console.log(`took ${took} ms\n${await debug()}`);
-  }, 120_000);
+  }, 150_000);
 });

@@ -15,6 +15,7 @@ afterEach(async () => {
 
 const settingsOf = async (dir: string) => JSON.parse(await readFile(join(dir, '.claude/settings.local.json'), 'utf8')) as {
   hooks: Record<string, { matcher?: string; hooks: { type: string; command: string }[] }[]>;
+  permissions: { allow: string[] };
   [key: string]: unknown;
 };
 
@@ -49,7 +50,10 @@ describe('installClaudeHooks', () => {
     expect(await readFile(join(repo.dir, '.claude/settings.local.json'), 'utf8')).toBe(first);
 
     const s = await settingsOf(repo.dir);
-    expect(s.permissions).toEqual(userSettings.permissions);
+    // The user's rules first and kept; Flotilla's agent-side commands allowed once each, even after two installs.
+    expect(s.permissions.allow.slice(0, userSettings.permissions.allow.length)).toEqual(userSettings.permissions.allow);
+    expect(s.permissions.allow.filter((r) => r === 'Bash(flotilla done *)')).toHaveLength(1);
+    expect(s.permissions.allow).toEqual(expect.arrayContaining(['Bash(flotilla done *)', 'Bash(flotilla done)', 'Bash(flotilla fail *)', 'Bash(flotilla note *)', 'Bash(flotilla heartbeat *)']));
     expect(s.model).toBe('opus');
     expect(s.hooks.PreCompact).toEqual(userSettings.hooks.PreCompact);
     expect(s.hooks.Stop!.map((g) => g.hooks.map((h) => h.command))).toEqual([['say done'], ["'/usr/bin/node' '/opt/flotilla/bin/flotilla' hook Stop"]]);

@@ -52,7 +52,7 @@ const cases: Case[] = [
   ['unknown-stream', 8, 38, 'task "one" is in unknown stream "uii"', 'did you mean "ui"?'],
   ['streams-no-foundation', 4, 1, 'no stream has phase "foundation"', 'phase: foundation'],
   ['bad-sim-fail', 8, 36, '"fail" must be one of crash, hang, test-fail, conflict; got "crashh"', 'did you mean "crash"?'],
-  ['bad-agent-kind', 3, 9, '"kind" must be one of claude, codex, aider, generic, sim; got "gpt"'],
+  ['bad-agent-kind', 3, 9, '"kind" must be one of claude, codex, aider, gemini, generic, sim; got "gpt"'],
   ['bad-dispatch-strategy', 5, 13, '"strategy" must be one of round-robin, capability, work-stealing', 'did you mean "capability"?'],
 ];
 

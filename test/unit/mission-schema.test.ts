@@ -29,7 +29,7 @@ describe('mission JSON Schema', () => {
     const orchestrator = schema.properties?.orchestrators?.items;
     expect(orchestrator?.additionalProperties).toBe(false);
     expect(orchestrator?.required).toEqual(['name', 'role']);
-    expect(schema.properties?.agent?.properties?.kind?.enum).toEqual(['claude', 'codex', 'aider', 'generic', 'sim']);
+    expect(schema.properties?.agent?.properties?.kind?.enum).toEqual(['claude', 'codex', 'aider', 'gemini', 'generic', 'sim']);
   });
 
   test('describes what a user writes: timeout accepts "5m" as well as a number', () => {
