@@ -26,6 +26,8 @@ export interface HookReading {
   state: HookAgentState | undefined;
   sessionId: string | undefined;
   transcriptPath: string | undefined;
+  /** What Claude says it needs ("Claude needs your permission to use Bash"), with waiting-for-human. */
+  message?: string;
 }
 
 export function isClaudeHookEvent(name: string): name is ClaudeHookEvent {
@@ -35,10 +37,13 @@ export function isClaudeHookEvent(name: string): name is ClaudeHookEvent {
 /** Map one hook event and its parsed stdin JSON (anything: it comes from outside) to a state. */
 export function readHookEvent(event: ClaudeHookEvent, input: unknown): HookReading {
   const data = input !== null && typeof input === 'object' ? (input as Record<string, unknown>) : {};
+  const state = stateFor(event, data);
+  const message = state === 'waiting-for-human' ? nonEmptyString(data.message)?.slice(0, 300) : undefined;
   return {
-    state: stateFor(event, data),
+    state,
     sessionId: nonEmptyString(data.session_id),
     transcriptPath: nonEmptyString(data.transcript_path),
+    ...(message ? { message } : {}),
   };
 }
 
@@ -54,11 +59,12 @@ function stateFor(event: ClaudeHookEvent, data: Record<string, unknown>): HookAg
     case 'Notification':
       switch (data.notification_type) {
         case 'permission_prompt':
+        case 'elicitation_dialog':
           return 'waiting-for-human';
         case 'idle_prompt':
           return 'idle';
         default:
-          // auth_success, elicitation dialogs, types added later: no claim about the state.
+          // auth_success, types added later: no claim about the state.
           return undefined;
       }
     case 'StopFailure':

@@ -24,6 +24,12 @@ const DEFAULT_COMMANDS: Record<AgentConfig['kind'], string | undefined> = {
   sim: undefined,
 };
 
+/** The executable an agent's pane runs (resolved on PATH unless it holds a "/"); undefined for the built-in sim. */
+export function agentCommand(agent: AgentConfig): string | undefined {
+  if (agent.kind === 'sim') return undefined;
+  return agent.command ?? DEFAULT_COMMANDS[agent.kind] ?? 'sh';
+}
+
 /** A constant script; the command, the prompt file and the arguments arrive as positional parameters. */
 const WITH_PROMPT_FILE = 'cmd=$1; flag=$2; file=$3; shift 3; exec "$cmd" "$flag" "$(cat "$file")" "$@"';
 

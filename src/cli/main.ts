@@ -43,7 +43,16 @@ export function buildProgram(commander: Commander): Command {
     .option('--foreground', 'keep the supervisor attached to this terminal')
     .option('--wait', 'block until every task is done or one failed for good')
     .option('--timeout <seconds>', 'with --wait: give up after this long', Number)
+    .option('--trust', 'record in Claude Code\'s config that you trust this repository and its worktrees')
+    .option('--no-preflight', 'skip the checks made before anything starts (flotilla doctor lists them)')
     .action(action(() => import('./commands/up.js')));
+
+  program
+    .command('doctor')
+    .description('check a mission before starting it: tools, repository, agent commands, Claude Code trust and dialogs')
+    .argument('[mission]', 'mission file', 'flotilla.yaml')
+    .option('--json', 'machine-readable output')
+    .action(action(() => import('./commands/doctor.js')));
 
   program
     .command('run')
@@ -52,6 +61,8 @@ export function buildProgram(commander: Commander): Command {
     .option('--agent <kind>', 'agent kind: claude, codex, aider, gemini, sim', 'claude')
     .option('--parallel <n>', 'agents working at once (default 4)', Number)
     .option('--timeout <seconds>', 'give up after this long', Number)
+    .option('--trust', 'record in Claude Code\'s config that you trust this repository and its worktrees')
+    .option('--no-preflight', 'skip the checks made before anything starts')
     .addOption(socketOption(commander))
     .action(action(() => import('./commands/run.js')));
 

@@ -1,30 +1,41 @@
 import { readFile } from 'node:fs/promises';
 import { paint, print } from '../core/output.js';
 import { requestControl } from '../supervisor/control-protocol.js';
+import { attachHint } from '../supervisor/attention.js';
 import type { MissionStatus } from '../supervisor/status.js';
 
 const FINISHED = new Set(['done', 'merging', 'merged']);
 const GAVE_UP = new Set(['failed', 'timed-out', 'cancelled']);
 
+type Verdict = 'done' | 'failed' | 'stuck' | 'timeout';
+
 /**
- * Block until every task is done (0), one has failed for good (1) or the
- * timeout passed (1); then print a summary with the wall time and the
- * speedup: the sum of task run times over the wall time.
+ * Block until every task is done (0), one has failed for good (1), no
+ * orchestrator can work any more (1) or the timeout passed (1); meanwhile say
+ * at once when a pane waits for a person, and when it no longer does. Then
+ * print a summary with the wall time and the speedup: the sum of task run
+ * times over the wall time.
  */
 export async function waitForTasks(opts: { controlSocket: string; eventsFile: string; startedAt: number; timeoutS?: number }): Promise<number> {
   const deadline = opts.timeoutS ? opts.startedAt + opts.timeoutS * 1000 : Infinity;
   let status: MissionStatus | undefined;
-  let verdict: 'done' | 'failed' | 'timeout' = 'timeout';
+  let verdict: Verdict = 'timeout';
+  const told = new Map<string, string>();
   while (Date.now() < deadline) {
     const reply = await requestControl(opts.controlSocket, { cmd: 'status' }).catch(() => undefined);
     if (reply?.ok) {
       status = reply.data as MissionStatus;
+      tellWaiting(status, told);
       if (status.tasks.some((t) => GAVE_UP.has(t.state))) {
         verdict = 'failed';
         break;
       }
       if (status.tasks.every((t) => FINISHED.has(t.state))) {
         verdict = 'done';
+        break;
+      }
+      if (status.orchestrators.length > 0 && status.orchestrators.every((o) => o.offline)) {
+        verdict = 'stuck';
         break;
       }
     }
@@ -36,12 +47,38 @@ export async function waitForTasks(opts: { controlSocket: string; eventsFile: st
   for (const t of status?.tasks ?? []) {
     const color = FINISHED.has(t.state) ? '#10b981' : GAVE_UP.has(t.state) ? '#f43f5e' : '#f59e0b';
     const ms = runMs.get(t.id);
-    print(`  ${paint(t.state.padEnd(9), color)} ${t.id.padEnd(24)} ${(t.orchestrator ?? '-').padEnd(12)} ${ms === undefined ? '' : `${(ms / 1000).toFixed(1)}s`}`);
+    const reason = GAVE_UP.has(t.state) && t.reason ? `  ${t.reason}` : '';
+    print(`  ${paint(t.state.padEnd(9), color)} ${t.id.padEnd(24)} ${(t.orchestrator ?? '-').padEnd(12)} ${ms === undefined ? '' : `${(ms / 1000).toFixed(1)}s`}${reason}`);
   }
   const speedup = wallMs > 0 ? total / wallMs : 0;
-  const words = { done: 'all tasks done', failed: 'a task failed for good', timeout: `timed out after ${opts.timeoutS}s` }[verdict];
-  print(`${words}: ${status?.tasks.length ?? 0} tasks, wall time ${(wallMs / 1000).toFixed(1)}s, task time ${(total / 1000).toFixed(1)}s, speedup ${speedup.toFixed(2)}x`);
+  const words: Record<Verdict, string> = {
+    done: 'all tasks done',
+    failed: 'a task failed for good',
+    stuck: 'no orchestrator can work any more (all offline; "flotilla status" shows why)',
+    timeout: `timed out after ${opts.timeoutS}s`,
+  };
+  print(`${words[verdict]}: ${status?.tasks.length ?? 0} tasks, wall time ${(wallMs / 1000).toFixed(1)}s, task time ${(total / 1000).toFixed(1)}s, speedup ${speedup.toFixed(2)}x`);
+  if (verdict !== 'done') for (const o of status?.orchestrators ?? []) {
+    if (o.waiting) print(`  still waiting for you: ${o.name} — "${o.waiting.question}" (since ${o.waiting.since.slice(11, 19)})`);
+    else if (o.offline) print(`  offline: ${o.name}${o.last_lines?.length ? ` — its screen ended: ${o.last_lines.slice(-2).join(' / ')}` : ''}`);
+  }
   return verdict === 'done' ? 0 : 1;
+}
+
+/** A line when a pane starts waiting for a person, and one when it stops. */
+function tellWaiting(status: MissionStatus, told: Map<string, string>): void {
+  for (const o of status.orchestrators) {
+    const question = o.waiting?.question;
+    if (question === told.get(o.name)) continue;
+    if (question !== undefined) {
+      const prefix = status.socket ? ['-L', status.socket] : [];
+      print(`${paint('waiting for you', '#f59e0b')}: ${o.name} — "${question}" — attach: ${attachHint(prefix, status.session, o.pane ?? undefined)}`);
+      told.set(o.name, question);
+    } else {
+      print(`${o.name}: no longer waiting (now ${o.state})`);
+      told.delete(o.name);
+    }
+  }
 }
 
 /** Each task's last attempt: running -> done, from the event log. */
@@ -52,7 +89,8 @@ async function taskRunTimes(file: string): Promise<Map<string, number>> {
   for (const line of text.split('\n')) {
     if (!line) continue;
     try {
-      const e = JSON.parse(line) as { ts: number; task: string; to: string };
+      const e = JSON.parse(line) as { event: string; ts: number; task: string; to: string };
+      if (e.event === 'attention') continue;
       if (e.to === 'running') started.set(e.task, e.ts);
       if (e.to === 'done' && started.has(e.task)) took.set(e.task, e.ts - started.get(e.task)!);
     } catch {

@@ -20,6 +20,7 @@ export type Failure =
   | { reason: 'supervisor-unreachable'; mission: string; detail: string }
   | { reason: 'supervisor-failed'; mission: string; log: string; tail: string }
   | { reason: 'not-in-pane'; command: string }
+  | { reason: 'preflight-failed'; problems: { message: string; fix?: string }[] }
   | { reason: 'usage'; message: string };
 
 export class FlotillaError extends Error {
@@ -50,6 +51,7 @@ export function exitCodeFor(failure: Failure): number {
     case 'usage':
     case 'ambiguous-mission':
     case 'not-in-pane':
+    case 'preflight-failed':
       return 2;
     default:
       return 1;
@@ -90,6 +92,11 @@ export function describeFailure(f: Failure): string {
       return `the supervisor of "${f.mission}" stopped during start-up. Its log (${f.log}) ends with:\n${f.tail}`;
     case 'not-in-pane':
       return `"flotilla ${f.command}" is meant to run inside a Flotilla pane (FLOTILLA_MISSION and FLOTILLA_ORCHESTRATOR are not set).`;
+    case 'preflight-failed':
+      return [
+        `${f.problems.length === 1 ? 'a problem' : `${f.problems.length} problems`} found before starting; nothing was started:`,
+        ...f.problems.flatMap((p) => [`  ✗ ${p.message}`, ...(p.fix ? [`    fix: ${p.fix}`] : [])]),
+      ].join('\n');
     case 'usage':
       return f.message;
   }

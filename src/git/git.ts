@@ -136,3 +136,18 @@ export async function headCommit(dir: string, ref = 'HEAD'): Promise<string> {
   const res = await new Git(dir).run(['rev-parse', '--verify', `${ref}^{commit}`]);
   return res.stdout.trim();
 }
+
+/** The installed git's version ("2.39.5"), or undefined when git is not on PATH. */
+export async function gitVersion(): Promise<string | undefined> {
+  try {
+    return /git version (\S+)/.exec((await new Git(process.cwd()).run(['--version'])).stdout)?.[1];
+  } catch (err) {
+    if (err instanceof FlotillaError && err.failure.reason === 'git-not-found') return undefined;
+    throw err;
+  }
+}
+
+/** True when the repository has at least one commit. */
+export async function hasCommits(repo: string): Promise<boolean> {
+  return verifyCommit(repo, 'HEAD');
+}

@@ -31,7 +31,7 @@ export class PaneWatcher {
     private client: ControlClient | undefined,
     private readonly handlers: {
       onOutput: (paneId: string, at: number) => void;
-      onScreen: (paneId: string, state: string, at: number) => void;
+      onScreen: (paneId: string, reading: { state: string; line?: string }, at: number) => void;
       log: (m: string) => void;
     },
   ) {}
@@ -59,6 +59,14 @@ export class PaneWatcher {
     setTimeout(() => void this.read(paneId), CLASSIFY_AFTER_MS);
   }
 
+  /** The pane's agent was restarted: forget what its screen said, and read the new one. */
+  restarted(paneId: string): void {
+    const classifier = this.classifiers.get(paneId);
+    if (!classifier) return;
+    this.classifiers.delete(paneId);
+    this.classify(paneId, classifier.kind);
+  }
+
   async listPanes(): Promise<PaneInfo[]> {
     if (!this.client || this.client.closed) return listPanes(this.tmux, this.session);
     try {
@@ -72,6 +80,13 @@ export class PaneWatcher {
   async command(args: string[]): Promise<unknown> {
     if (this.client && !this.client.closed) return this.client.command(args);
     return this.tmux.run(args);
+  }
+
+  /** The last non-empty lines of a pane's screen (a dead pane's too: remain-on-exit keeps it). */
+  async lastLines(paneId: string, count = 6): Promise<string[]> {
+    const out = await this.command(['capture-pane', '-p', '-t', paneId]);
+    const text = Array.isArray(out) ? out.join('\n') : String(out);
+    return text.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '').slice(-count);
   }
 
   async close(): Promise<void> {
@@ -106,7 +121,7 @@ export class PaneWatcher {
     try {
       const screen = (await this.client.command(['capture-pane', '-p', '-t', paneId])).join('\n');
       const state = classifier.observe(screen) ?? classifier.tick();
-      if (state) this.handlers.onScreen(paneId, state, Date.now());
+      if (state) this.handlers.onScreen(paneId, { state, line: classifier.latest.state === state ? classifier.latest.line : undefined }, Date.now());
       // A change still settling: look again once the debounce has passed.
       if (classifier.pendingUntil !== undefined) {
         this.scheduled.add(paneId);

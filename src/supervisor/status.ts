@@ -5,6 +5,7 @@ import { publicTask } from './task-requests.js';
 import type { Heartbeat } from '../signals/heartbeat.js';
 import type { PaneState } from './orchestrator-state.js';
 import type { RegistryEntry } from './registry.js';
+import type { Waiting } from './attention.js';
 
 export interface OrchestratorRuntime {
   orchestrator: Orchestrator;
@@ -31,7 +32,13 @@ export interface OrchestratorRuntime {
   nudgedAt?: number;
   /** Last output seen in the pane, and the screen classifier's last reading (agents without hooks). */
   outputAt?: number;
-  screen?: { state: string; at: number };
+  screen?: { state: string; at: number; line?: string };
+  /** What the pane asks a person, while its state is waiting-for-human. */
+  waiting?: Waiting;
+  /** The last lines on screen when the agent exited (why it died, e.g. "command not found"). */
+  lastLines?: string[];
+  /** The screen when it was nudged for stalling: the reason quoted if the attempt fails. */
+  stallScreen?: string[];
   /** A prompt is being pasted into the pane right now. */
   delivering?: boolean;
   /**
@@ -70,6 +77,10 @@ export interface MissionStatus {
     session: { id: string; transcript: string | null } | null;
     offline: boolean;
     crashes: number;
+    /** What it waits for a person to answer (a dialog, a permission prompt, a usage limit), since when. */
+    waiting: { question: string; since: string } | null;
+    /** The last lines its pane showed when the agent exited. */
+    last_lines: string[] | null;
   }[];
   tasks: ReturnType<typeof publicTask>[];
   streams: { name: string; phase: string; done: number; total: number; open: boolean }[];
@@ -120,6 +131,8 @@ export function buildStatus(input: {
         session: rt.heartbeat?.sessionId ? { id: rt.heartbeat.sessionId, transcript: rt.heartbeat.transcriptPath ?? null } : null,
         offline: Boolean(rt.offline),
         crashes: rt.crashes ?? 0,
+        waiting: rt.waiting ? { question: rt.waiting.question, since: new Date(rt.waiting.since).toISOString() } : null,
+        last_lines: rt.lastLines ?? null,
       };
     }),
     tasks: input.tasks?.list().map(publicTask) ?? [],

@@ -26,6 +26,7 @@ import { TaskStore } from './task-store.js';
 import { WorkLoop } from './work-loop.js';
 import { PaneWatcher } from './pane-watcher.js';
 import { handleTaskRequest } from './task-requests.js';
+import { attachHint, questionOf, waitingLabel } from './attention.js';
 
 export interface SupervisorOptions {
   missionFile: string;
@@ -122,18 +123,19 @@ export class Supervisor {
         const rt = this.byPane(pane);
         if (rt) rt.outputAt = at;
       },
-      onScreen: (pane, state, at) => {
+      onScreen: (pane, reading, at) => {
         const rt = this.byPane(pane);
         if (!rt) return;
-        rt.screen = { state, at };
+        rt.screen = { ...reading, at };
         void this.applyStates().then(() => this.kick());
       },
       log: (m) => logger.log(m),
     });
     for (const rt of this.runtime.values()) {
       const kind = rt.orchestrator.agent.kind;
-      // Claude and the sim report through hooks and heartbeats; the others are read off the screen.
-      if (rt.pane && kind !== 'claude' && kind !== 'sim') this.watcher.classify(rt.pane, kind);
+      // The sim reports through heartbeats only. Claude's hooks are silent while a start-up dialog
+      // is up, so its screen is read too (derivePaneState says when it counts); the others have only their screen.
+      if (rt.pane && kind !== 'sim') this.watcher.classify(rt.pane, kind);
     }
     await this.startWork(roles);
 
@@ -191,7 +193,12 @@ export class Supervisor {
       log: (m) => this.logger.log(m),
       roles,
       paused: () => this.paused,
-      respawn: (rt) => (rt.pane ? respawnPane(this.tmux, rt.pane, rt.spec) : Promise.resolve()),
+      respawn: async (rt) => {
+        if (!rt.pane) return;
+        await respawnPane(this.tmux, rt.pane, rt.spec);
+        this.watcher?.restarted(rt.pane);
+      },
+      lastLines: (pane) => (this.watcher ? this.watcher.lastLines(pane) : Promise.resolve([])),
       now: () => Date.now(),
     });
   }
@@ -233,6 +240,11 @@ export class Supervisor {
       rt.dead = pane.dead && (pane.deadStatus !== undefined || pane.deadSignal !== undefined || rt.deadPolls > 1);
       rt.exitStatus = pane.dead ? pane.deadStatus : undefined;
       rt.exitSignal = pane.dead ? pane.deadSignal : undefined;
+      // Why it died is on its screen ("command not found", a stack trace): keep the last lines for status and the log.
+      if (rt.dead && rt.lastLines === undefined && rt.pane && this.watcher) {
+        rt.lastLines = [];
+        rt.lastLines = await this.watcher.lastLines(rt.pane).catch(() => []);
+      }
     }
     // Debian's tmux 3.3a (libutempter) can lose SIGCHLD: the pane is dead but its status never
     // arrives until tmux reaps another child. Running one makes it reap them all.
@@ -246,8 +258,10 @@ export class Supervisor {
     const now = Date.now();
     const commands: string[][] = [];
     for (const rt of this.runtime.values()) {
-      const next: PaneState = derivePaneState({ dead: Boolean(rt.dead), heartbeat: rt.heartbeat, screen: rt.screen, outputAt: rt.outputAt, nowMs: now, startedAtMs: rt.seenAt, staleAfterS: this.mission.dispatch.stallAfterS });
-      const label = stateLabel(next, rt.exitStatus, rt.exitSignal);
+      const hooks = rt.orchestrator.agent.kind === 'claude';
+      const next: PaneState = derivePaneState({ dead: Boolean(rt.dead), heartbeat: rt.heartbeat, screen: rt.screen, hooks, outputAt: rt.outputAt, nowMs: now, startedAtMs: rt.seenAt, staleAfterS: this.mission.dispatch.stallAfterS });
+      this.attend(rt, next, now);
+      const label = rt.waiting ? waitingLabel(rt.waiting.question) : stateLabel(next, rt.exitStatus, rt.exitSignal);
       if (label === rt.label) continue;
       if (next !== rt.state || next === 'dead') this.logger.log(`${rt.orchestrator.name}: ${rt.state} -> ${label}${next === 'dead' ? ` (pane ${rt.pane ?? 'gone'})` : ''}`);
       rt.state = next;
@@ -258,6 +272,26 @@ export class Supervisor {
       await this.tmux.chain(commands).catch((e) => this.logger.log(`could not update pane titles: ${e}`));
       await this.persist();
     }
+  }
+
+  /** Say once, where the user looks, that a pane waits for a person, and again when it no longer does. */
+  private attend(rt: OrchestratorRuntime, next: PaneState, now: number): void {
+    const question = next === 'waiting-for-human' ? questionOf(rt) : undefined;
+    if (question === rt.waiting?.question) return;
+    const name = rt.orchestrator.name;
+    const task = this.tasks?.queue.heldBy(name)?.id ?? '-';
+    if (question !== undefined) {
+      // The hook's words come a moment before the screen's question: the same dialog, said better.
+      const sameDialog = rt.waiting !== undefined && now - rt.waiting.since < 2000;
+      rt.waiting = { question, since: rt.waiting?.since ?? now };
+      if (sameDialog) return;
+      this.logger.log(`${name}: waiting for you — "${question}" — attach: ${attachHint(this.tmux.prefix, this.entry.session, rt.pane)}`);
+      void this.tasks?.attention({ event: 'attention', ts: now, task, orchestrator: name, from: rt.state, to: 'waiting-for-human', question, ...(rt.pane ? { pane: rt.pane } : {}) });
+      return;
+    }
+    rt.waiting = undefined;
+    this.logger.log(`${name}: no longer waiting (now ${next})`);
+    void this.tasks?.attention({ event: 'attention', ts: now, task, orchestrator: name, from: 'waiting-for-human', to: next, ...(rt.pane ? { pane: rt.pane } : {}) });
   }
 
   private async beat(): Promise<void> {
@@ -275,7 +309,7 @@ export class Supervisor {
   /** Save the status when something a restart needs changed (not on every tick: ages alone do not count). */
   private async persist(): Promise<void> {
     const status = this.status();
-    const fingerprint = JSON.stringify([status.paused, status.tasks.map((t) => [t.id, t.state, t.orchestrator]), status.orchestrators.map((o) => [o.name, o.state, o.pane, o.branch, o.offline])]);
+    const fingerprint = JSON.stringify([status.paused, status.tasks.map((t) => [t.id, t.state, t.orchestrator]), status.orchestrators.map((o) => [o.name, o.state, o.pane, o.branch, o.offline, o.waiting?.question])]);
     if (fingerprint === this.persisted) return;
     this.persisted = fingerprint;
     await writeJsonAtomic(this.paths.state, status);

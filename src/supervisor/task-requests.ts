@@ -28,7 +28,8 @@ export async function handleTaskRequest(queue: TaskQueue, req: ControlRequest, m
 
 /** What `task list --json` and `status --json` show of a task. */
 export function publicTask(t: Task) {
-  return { id: t.id, title: t.title, state: t.state, deps: t.deps, orchestrator: t.orchestrator, attempts: t.attempts, priority: t.priority, stream: t.stream?.name ?? null, role: t.role, since: new Date(t.since).toISOString() };
+  const reason = 'reason' in t && t.reason ? { reason: t.reason } : {};
+  return { id: t.id, title: t.title, state: t.state, deps: t.deps, orchestrator: t.orchestrator, attempts: t.attempts, priority: t.priority, stream: t.stream?.name ?? null, role: t.role, since: new Date(t.since).toISOString(), ...reason };
 }
 
 function detail(t: Task) {

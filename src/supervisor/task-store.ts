@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Mission } from '../mission/schema.js';
 import { EventLog, readEvents } from '../tasks/event-log.js';
-import type { TaskEvent } from '../tasks/events.js';
+import type { AttentionEvent, TaskEvent } from '../tasks/events.js';
 import { taskDefsFromMission } from '../tasks/from-mission.js';
 import { TaskQueue } from '../tasks/queue.js';
 
@@ -34,6 +34,12 @@ export class TaskStore {
     if (fresh.length > 0) queue.addAll(fresh);
     await store.flush();
     return store;
+  }
+
+  /** Log an orchestrator's need for a person (or its end) between the task events. */
+  attention(e: AttentionEvent): Promise<void> {
+    this.pending = this.log.append(e);
+    return this.pending;
   }
 
   /** Every event so far is on disk: the log appends in order, so the last one settling and one fsync are enough. */

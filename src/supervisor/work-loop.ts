@@ -9,6 +9,7 @@ import type { Task } from '../tasks/task.js';
 import { deliver } from '../tmux/deliver.js';
 import type { TmuxServer } from '../tmux/server.js';
 import { pickOrchestrator, type Candidate } from './dispatch.js';
+import { printable } from './attention.js';
 import { composePrompt } from './prompt.js';
 import type { OrchestratorRuntime } from './status.js';
 import type { SimScript } from './work-types.js';
@@ -26,6 +27,8 @@ export interface WorkLoopDeps {
   log: (message: string) => void;
   roles: Map<string, Role>;
   paused: () => boolean;
+  /** The last non-empty lines on a pane's screen. */
+  lastLines: (pane: string) => Promise<string[]>;
   /** Restart an orchestrator's agent in its pane (respawn-pane -k). */
   respawn: (rt: OrchestratorRuntime) => Promise<void>;
   now: () => number;
@@ -123,15 +126,14 @@ export class WorkLoop {
     const name = rt.orchestrator.name;
     if (rt.respawnAt === undefined) {
       rt.crashes = (rt.crashes ?? 0) + 1;
+      const exit = rt.exitSignal ? `signal ${rt.exitSignal}` : `exit ${rt.exitStatus ?? '?'}`;
       if (rt.crashes >= MAX_CRASHES) {
-        rt.offline = true;
-        const released = this.d.queue.release(name);
-        this.d.log(`${name}: crashed ${rt.crashes} times in a row; offline${released ? `, ${released.id} back in the queue` : ''}`);
+        this.goOffline(rt, `crashed ${rt.crashes} times in a row`, `${exit}${quoteScreen(rt.lastLines)}`);
         return;
       }
       const delay = RESPAWN_BASE_MS * 2 ** (rt.crashes - 1);
       rt.respawnAt = now + delay;
-      this.d.log(`${name}: agent exited (${rt.exitSignal ? `signal ${rt.exitSignal}` : `exit ${rt.exitStatus ?? '?'}`}); respawning in ${delay} ms`);
+      this.d.log(`${name}: agent exited (${exit}); respawning in ${delay} ms${quoteScreen(rt.lastLines)}`);
       return;
     }
     if (now < rt.respawnAt) return;
@@ -147,18 +149,42 @@ export class WorkLoop {
     return rt.state === 'idle' && now - Math.max(task.since, rt.heartbeat?.ts ?? 0) > this.d.mission.dispatch.stallAfterS * 1000;
   }
 
+  /**
+   * Nudge once; still stuck after that, the attempt fails (retried while the
+   * task has retries) and the agent restarts, counting against the breaker:
+   * an agent that can never report (its `flotilla` calls fail) stops instead
+   * of looping. The log quotes its screen, which usually says why.
+   */
   private async onStalled(rt: OrchestratorRuntime, now: number): Promise<void> {
-    const task = this.d.queue.heldBy(rt.orchestrator.name)!;
+    const name = rt.orchestrator.name;
+    const task = this.d.queue.heldBy(name)!;
     const stallMs = this.d.mission.dispatch.stallAfterS * 1000;
     if (rt.nudgedAt === undefined) {
       rt.nudgedAt = now;
-      this.d.log(`${rt.orchestrator.name}: stalled on ${task.id}; nudging`);
+      // What the screen said before the nudge covers it: usually why it stalled ("command not found").
+      rt.stallScreen = rt.pane ? await this.d.lastLines(rt.pane).catch(() => []) : [];
+      this.d.log(`${name}: stalled on ${task.id}; nudging`);
       const text = `Are you still working on task ${task.id}? If it is finished, run flotilla done --summary "..." as a command of its own. If you are stuck, run flotilla fail --reason "...".`;
       await this.send(rt, text);
     } else if (now - rt.nudgedAt > stallMs) {
       rt.nudgedAt = undefined;
+      const why = `no report after a nudge${quoteScreen(rt.stallScreen)}`;
+      const after = this.d.queue.fail(task.id, why);
+      this.d.log(`${name}: still stalled on ${task.id} (${why}); attempt ${task.attempts} failed, task now ${after.state}`);
+      rt.crashes = (rt.crashes ?? 0) + 1;
+      if (rt.crashes >= MAX_CRASHES) {
+        this.goOffline(rt, `stalled ${rt.crashes} times in a row`, why);
+        return;
+      }
       await this.restart(rt, `still stalled on ${task.id} after a nudge`);
     }
+  }
+
+  /** The circuit breaker: no more work for this orchestrator; its task returns to the queue for the others. */
+  private goOffline(rt: OrchestratorRuntime, why: string, detail: string): void {
+    rt.offline = true;
+    const released = this.d.queue.release(rt.orchestrator.name);
+    this.d.log(`${rt.orchestrator.name}: ${why}; offline${released ? `, ${released.id} back in the queue` : ''} (${detail})`);
   }
 
   /** Restart the agent; a task it held is delivered again once the new agent is at its prompt. */
@@ -166,6 +192,8 @@ export class WorkLoop {
     this.d.log(`${rt.orchestrator.name}: restarting its agent (${why})`);
     rt.redeliver = this.d.queue.heldBy(rt.orchestrator.name) ? 'full' : undefined;
     rt.heartbeat = undefined;
+    rt.screen = undefined;
+    rt.lastLines = undefined;
     rt.dead = false;
     rt.deadPolls = 0;
     rt.seenAt = this.d.now();
@@ -291,4 +319,16 @@ export class WorkLoop {
     if (result.tries > 1) this.d.log(`${rt.orchestrator.name}: delivery needed ${result.tries} tries (${result.ok ? 'acknowledged' : 'not acknowledged'})`);
     return result.ok;
   }
+}
+
+/** Lines of nothing but rules, box edges and prompt characters say nothing about what happened. */
+const DECORATION = /^[\s─━═│┃║╭╮╰╯┌┐└┘❯>›$#%·•*-]*$/;
+
+/** tmux's own line under a dead pane (remain-on-exit). */
+const TMUX_DEAD = /^Pane is dead \(/;
+
+/** `; its screen ends: a / b / c`, from the last lines that say something, or nothing. */
+function quoteScreen(lines: string[] | undefined): string {
+  const last = (lines ?? []).filter((l) => !DECORATION.test(l) && !TMUX_DEAD.test(l)).slice(-3).map((l) => printable(l, 120));
+  return last.length > 0 ? `; its screen ends: ${last.join(' / ')}` : '';
 }

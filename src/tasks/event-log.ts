@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { TaskEvent } from './events.js';
+import type { LogEvent, TaskEvent } from './events.js';
 import { TaskQueue, type TaskQueueOptions } from './queue.js';
 
 /**
@@ -26,7 +26,7 @@ export class EventLog {
    * Append one event as one write. Appends are queued so lines keep the
    * order of the calls; the promise settles once this line is on disk.
    */
-  append(event: TaskEvent): Promise<void> {
+  append(event: LogEvent): Promise<void> {
     const line = `${JSON.stringify(event)}\n`;
     const next = this.tail.then(async () => {
       await this.handle.appendFile(line, 'utf8');
@@ -81,7 +81,8 @@ export function parseEvents(text: string, file = '<events>'): TaskEvent[] {
       throw new CorruptEventLogError(file, i + 1, (err as Error).message);
     }
     if (!isEvent(value)) throw new CorruptEventLogError(file, i + 1, 'missing ts, task, from or to');
-    return [value];
+    // Attention lines (an orchestrator waiting for a person) change no task.
+    return value.event === 'attention' ? [] : [value as TaskEvent];
   });
 }
 
@@ -90,10 +91,10 @@ export function replay(events: Iterable<TaskEvent>, opts: TaskQueueOptions): Tas
   return TaskQueue.fromEvents(events, opts);
 }
 
-function isEvent(v: unknown): v is TaskEvent {
+function isEvent(v: unknown): v is LogEvent {
   if (typeof v !== 'object' || v === null) return false;
   const e = v as Record<string, unknown>;
-  return (e.event === 'added' || e.event === 'transition') && typeof e.ts === 'number' && typeof e.task === 'string' && 'from' in e && typeof e.to === 'string';
+  return (e.event === 'added' || e.event === 'transition' || e.event === 'attention') && typeof e.ts === 'number' && typeof e.task === 'string' && 'from' in e && typeof e.to === 'string';
 }
 
 async function cutTornTail(file: string): Promise<void> {

@@ -34,6 +34,26 @@ export interface TransitionEvent {
   cause?: string;
 }
 
+/**
+ * An orchestrator needs a person (a dialog, a permission prompt, a usage
+ * limit), or no longer does. Written to the same log so `events` shows it
+ * between the task moves; replay skips it: it changes no task.
+ */
+export interface AttentionEvent {
+  event: 'attention';
+  ts: number;
+  /** The task the orchestrator holds, or "-". */
+  task: string;
+  orchestrator: string;
+  from: string;
+  to: string;
+  /** The question on screen, with to = waiting-for-human. */
+  question?: string;
+  pane?: string;
+}
+
+export type LogEvent = TaskEvent | AttentionEvent;
+
 export class EventMismatchError extends Error {
   override name = 'EventMismatchError';
 }

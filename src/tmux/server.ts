@@ -115,3 +115,12 @@ function tmuxEnv(): NodeJS.ProcessEnv {
   delete env.TMUX_PANE;
   return env;
 }
+
+/** The installed tmux's version ("3.3a"), or undefined when tmux is not on PATH. */
+export async function tmuxVersion(): Promise<string | undefined> {
+  const out = await exec(['-V'], '-V').catch((err: unknown) => {
+    if (err instanceof FlotillaError && err.failure.reason === 'tmux-not-found') return undefined;
+    throw err;
+  });
+  return out === undefined ? undefined : /tmux\s+(?:next-)?(\S+)/.exec(out)?.[1] ?? out.trim();
+}

@@ -157,4 +157,47 @@ describe.skipIf(MISSING !== undefined)(`real Claude Code, offline${MISSING ? ` (
     expect(await git(worktree, 'status', '--porcelain')).not.toContain('.claude');
     if (process.env.DEBUG_CLAUDE_TEST) console.log(`took ${took} ms\n${await debug()}`);
   }, 150_000);
+
+  it('a repository Claude does not trust: up refuses with the fix; past the preflight, the trust dialog is reported and left alone', async () => {
+    const { configDir, env } = await userClaudeConfig([]);
+    await f.writeMission(mission(env, ['indigo'], ['t-one']));
+    const configBefore = await readFile(join(configDir, '.claude.json'), 'utf8');
+
+    const refused = await f.flotilla(['up'], { env: { PATH: pathWithoutFlotilla() } });
+    expect(refused.code, refused.stdout + refused.stderr).toBe(2);
+    expect(refused.stderr).toContain(`Claude Code does not trust ${f.repo.dir}`);
+    expect(refused.stderr).toMatch(/fix: run ".*flotilla up --trust"/);
+    // Nothing was started or created, and the user's Claude config is untouched.
+    expect(existsSync(join(f.repo.dir, '.flotilla'))).toBe(false);
+    expect(existsSync(stateDir())).toBe(false);
+    expect(await f.tmux(['list-sessions']).catch(() => 'no server')).toBe('no server');
+    expect(await readFile(join(configDir, '.claude.json'), 'utf8')).toBe(configBefore);
+
+    const started = Date.now();
+    const up = await f.flotilla(['up', '--no-preflight']);
+    expect(up.code, up.stderr).toBe(0);
+    const waiting = await retryUntil(async () => {
+      const o = (await f.status()).orchestrators[0]!;
+      return o.waiting && o.state === 'waiting-for-human' ? o : undefined;
+    }, { what: 'indigo waiting for a person', timeoutMs: 30_000 }).catch(async (e: unknown) => {
+      throw new Error(`${String(e)}\n${await debug()}`);
+    });
+    const sinceStart = Date.parse(waiting.waiting!.since) - started;
+    expect(waiting.waiting!.question).toMatch(/trust/i);
+    const log = await readLog();
+    expect(log).toMatch(/indigo: waiting for you — ".*trust.*" — attach: tmux -L \S+ attach -t flotilla-real/);
+    const events = (await f.flotilla(['events', '--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as { event?: string; orchestrator: string; to: string; question?: string });
+    expect(events.some((e) => e.event === 'attention' && e.orchestrator === 'indigo' && e.to === 'waiting-for-human' && /trust/i.test(e.question ?? ''))).toBe(true);
+    const title = await f.tmux(['display-message', '-p', '-t', waiting.pane!, '#{@flotilla_state}']);
+    expect(title).toMatch(/^waiting-for-human: .*trust/i);
+    // Reported within seconds of the pane starting (Claude itself takes a second or two to draw it).
+    expect(sinceStart, `waiting since ${waiting.waiting!.since}`).toBeLessThan(15_000);
+    // Nothing was typed into the dialog: it is still there, the task was not delivered, no trust was recorded.
+    await new Promise((r) => setTimeout(r, 1500));
+    const screen = await f.tmux(['capture-pane', '-p', '-t', waiting.pane!]);
+    expect(screen).toMatch(/trust this folder/i);
+    expect(screen).not.toContain('Task t-one');
+    expect((await f.status()).tasks[0]!.state).toMatch(/pending|ready/);
+    expect(await readFile(join(configDir, '.claude.json'), 'utf8')).not.toMatch(/hasTrustDialogAccepted": ?true/);
+  }, 90_000);
 });

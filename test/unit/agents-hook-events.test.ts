@@ -10,6 +10,7 @@ describe('Claude hook events → agent state', () => {
     ['PreToolUse', { tool_name: 'Bash' }, 'working'],
     ['PostToolUse', { tool_name: 'Bash' }, 'working'],
     ['Notification', { notification_type: 'permission_prompt', message: 'Claude needs your permission to use Bash' }, 'waiting-for-human'],
+    ['Notification', { notification_type: 'elicitation_dialog', message: 'Claude has a question' }, 'waiting-for-human'],
     ['Notification', { notification_type: 'idle_prompt' }, 'idle'],
     ['Notification', { notification_type: 'auth_success' }, undefined],
     ['Notification', {}, undefined],
@@ -18,10 +19,13 @@ describe('Claude hook events → agent state', () => {
     ['SessionEnd', { reason: 'prompt_input_exit' }, 'exited'],
   ];
   it.each(table)('%s %j → %s', (event, extra, state) => {
+    // What Claude needs comes along with waiting-for-human: it is the question shown to the user.
+    const message = state === 'waiting-for-human' ? { message: extra.message } : {};
     expect(readHookEvent(event, { ...base, hook_event_name: event, ...extra })).toEqual({
       state,
       sessionId: 'abc-123',
       transcriptPath: base.transcript_path,
+      ...message,
     });
   });
 

@@ -7,6 +7,9 @@ import { missionPaths } from '../../core/paths.js';
 import { resolveMission } from '../resolve-mission.js';
 
 interface EventLine {
+  event?: string;
+  question?: string;
+  pane?: string;
   ts: number;
   task: string;
   orchestrator: string | null;
@@ -45,6 +48,11 @@ async function printFrom(file: string, from: number, json: boolean): Promise<num
       e = JSON.parse(line) as EventLine;
     } catch {
       continue; // a line still being written; it is read whole next time
+    }
+    if (e.event === 'attention') {
+      if (json) print(JSON.stringify({ ts: new Date(e.ts).toISOString(), event: 'attention', task: e.task, orchestrator: e.orchestrator, from: e.from, to: e.to, ...(e.question ? { question: e.question } : {}), ...(e.pane ? { pane: e.pane } : {}) }));
+      else print(`${new Date(e.ts).toISOString().slice(11, 23)}  ${(e.orchestrator ?? '-').padEnd(12)} ${e.task.padEnd(24)} ${e.from} -> ${e.to}${e.question ? `  "${e.question}"` : ''}${e.pane ? `  (pane ${e.pane})` : ''}`);
+      continue;
     }
     if (json) print(JSON.stringify({ ts: new Date(e.ts).toISOString(), task: e.task, orchestrator: e.orchestrator, from: e.from, to: e.to, attempt: e.attempt, ...(e.reason ? { reason: e.reason } : {}), ...(e.summary ? { summary: e.summary } : {}) }));
     else print(`${new Date(e.ts).toISOString().slice(11, 23)}  ${(e.orchestrator ?? '-').padEnd(12)} ${e.task.padEnd(24)} ${e.from ?? 'new'} -> ${e.to}${e.reason ? `  (${e.reason})` : ''}${e.summary ? `  ${e.summary}` : ''}`);

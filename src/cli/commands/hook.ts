@@ -36,6 +36,7 @@ export async function run(event: string, _opts: object = {}): Promise<number> {
       state: reading.state,
       sessionId: reading.sessionId,
       transcriptPath: reading.transcriptPath,
+      ...(reading.message ? { note: reading.message } : {}),
     });
   } catch (err) {
     printWarning(`flotilla hook ${event}: cannot write the heartbeat ${id.heartbeatFile}: ${(err as Error).message}`);

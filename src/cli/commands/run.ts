@@ -11,7 +11,7 @@ import { flotillaHome } from '../../core/paths.js';
  * file becomes a task; up to --parallel agents of the default kind work them
  * in parallel in the current repository; it waits for the end like `up --wait`.
  */
-export async function run(files: string[], opts: { agent?: string; parallel?: number; socket?: string; timeout?: number; repo?: string }): Promise<number> {
+export async function run(files: string[], opts: { agent?: string; parallel?: number; socket?: string; timeout?: number; repo?: string; preflight?: boolean; trust?: boolean }): Promise<number> {
   const kinds = ['claude', 'codex', 'aider', 'gemini', 'sim'];
   if (opts.agent && !kinds.includes(opts.agent)) throw new FlotillaError({ reason: 'usage', message: `--agent must be one of ${kinds.join(', ')}, not "${opts.agent}"` });
   const missing = files.filter((f) => !existsSync(f));
@@ -42,5 +42,5 @@ export async function run(files: string[], opts: { agent?: string; parallel?: nu
   await writeFile(file, `# Ad-hoc mission written by "flotilla run"\n${stringify(mission)}`);
   print(`mission file: ${file}`);
   const { run: up } = await import('./up.js');
-  return up(file, { socket: opts.socket, wait: true, timeout: opts.timeout });
+  return up(file, { socket: opts.socket, wait: true, timeout: opts.timeout, preflight: opts.preflight, trust: opts.trust });
 }

@@ -1,9 +1,21 @@
 import { resolve } from 'node:path';
 import { FlotillaError } from '../../core/errors.js';
 import { bold, print } from '../../core/output.js';
+import { invokedAs } from '../../core/invoked-as.js';
 import { flotillaHome, missionKey, sessionName, tmuxSocket } from '../../core/paths.js';
 
-export async function run(file: string, opts: { socket?: string; foreground?: boolean; wait?: boolean; timeout?: number }): Promise<number> {
+export interface UpOptions {
+  socket?: string;
+  foreground?: boolean;
+  wait?: boolean;
+  timeout?: number;
+  /** false with --no-preflight. */
+  preflight?: boolean;
+  /** --trust: record trust of the repository and its worktrees in Claude Code's config. */
+  trust?: boolean;
+}
+
+export async function run(file: string, opts: UpOptions): Promise<number> {
   const startedAt = Date.now();
   const { loadMissionOrThrow } = await import('../../mission/load.js');
   const mission = await loadMissionOrThrow(resolve(file));
@@ -12,6 +24,15 @@ export async function run(file: string, opts: { socket?: string; foreground?: bo
   const { Registry } = await import('../../supervisor/registry.js');
   const holder = await new Registry(home).get(missionKey(mission.name, socket));
   if (holder) throw new FlotillaError({ reason: 'already-running', mission: mission.name, pid: holder.pid, session: holder.session });
+  if (opts.trust) {
+    const { recordMissionTrust } = await import('../../preflight/agent-checks.js');
+    for (const line of await recordMissionTrust(mission)) print(line);
+  }
+  if (opts.preflight !== false) {
+    const { runPreflight, problems } = await import('../../preflight/preflight.js');
+    const found = problems(await runPreflight(mission, { invokedAs: invokedAs() }));
+    if (found.length > 0) throw new FlotillaError({ reason: 'preflight-failed', problems: found });
+  }
   if (opts.foreground) {
     const { run: supervise } = await import('./supervise.js');
     return supervise(mission.file, { socket, foreground: true });

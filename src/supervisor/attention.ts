@@ -1,0 +1,39 @@
+import type { OrchestratorRuntime } from './status.js';
+
+/**
+ * A pane that needs a person (a dialog, a permission prompt, a usage limit)
+ * is said where the user looks: the pane title, `status`, the log and the
+ * event log, and `up --wait`'s output. This is what is said.
+ */
+export interface Waiting {
+  question: string;
+  since: number;
+}
+
+const MAX_QUESTION = 200;
+
+/** The question on screen (the classifier's deciding line) or, before the screen is read, the hook's message. */
+export function questionOf(rt: Pick<OrchestratorRuntime, 'screen' | 'heartbeat' | 'seenAt'>): string {
+  const screen = rt.screen;
+  const fromScreen = screen && screen.at >= rt.seenAt && (screen.state === 'waiting-for-human' || screen.state === 'usage-limit') ? screen.line : undefined;
+  const fromHook = rt.heartbeat?.state === 'waiting-for-human' ? rt.heartbeat.note : undefined;
+  return printable(fromScreen ?? fromHook ?? 'needs you (see the pane)');
+}
+
+/** One line, no control characters, bounded: it goes into titles, logs and terminals. */
+export function printable(text: string, max = MAX_QUESTION): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** The pane-border label: tmux would read `#` in a border as a format or a style. */
+export function waitingLabel(question: string): string {
+  return `waiting-for-human: ${printable(question, 48).replace(/#/g, '')}`;
+}
+
+/** What a person types to get to that pane. */
+export function attachHint(tmuxPrefix: string[], session: string, pane: string | undefined): string {
+  const tmux = ['tmux', ...tmuxPrefix].join(' ');
+  return pane ? `${tmux} attach -t ${session} \\; select-window -t ${pane} \\; select-pane -t ${pane}` : `${tmux} attach -t ${session}`;
+}
