@@ -1,0 +1,129 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { git } from '../helpers/git-repo.js';
+import { makeFleetEnv, type FleetEnv } from '../helpers/fleet-env.js';
+
+/**
+ * What `up` refuses before anything starts (exit 2, one fix per problem,
+ * nothing created) and what `flotilla doctor` lists. Claude's config lives in
+ * a temp CLAUDE_CONFIG_DIR: the user's ~/.claude.json is never read or written.
+ */
+let f: FleetEnv;
+let configDir: string;
+let fakeClaude: string;
+beforeEach(async () => {
+  f = await makeFleetEnv();
+  configDir = join(f.repo.scratch, 'claude-config');
+  await mkdir(configDir, { recursive: true });
+  // A stand-in executable named like the real CLI: preflight only checks that it resolves.
+  fakeClaude = join(f.repo.scratch, 'bin', 'claude');
+  await mkdir(join(f.repo.scratch, 'bin'));
+  await writeFile(fakeClaude, '#!/bin/sh\nsleep 600\n');
+  await chmod(fakeClaude, 0o755);
+});
+afterEach(async () => {
+  await f.cleanup();
+});
+
+const claudeConfig = (value: unknown) => writeFile(join(configDir, '.claude.json'), JSON.stringify(value));
+
+function claudeMission(opts: { args?: string[]; env?: Record<string, string>; command?: string } = {}): string {
+  const env = { CLAUDE_CONFIG_DIR: configDir, HOME: f.repo.scratch, ...opts.env };
+  return [
+    'name: pre',
+    `agent: { kind: claude, command: ${JSON.stringify(opts.command ?? fakeClaude)}, args: ${JSON.stringify(opts.args ?? ['--permission-mode', 'acceptEdits'])}, env: ${JSON.stringify(env)} }`,
+    'orchestrators:',
+    '  - { name: indigo, role: backend-dev }',
+    '  - { name: emerald, role: backend-dev }',
+    '',
+  ].join('\n');
+}
+
+/** Nothing of the mission exists: no session, worktree, registry entry or state. */
+async function expectNothingStarted(): Promise<void> {
+  expect(await f.tmux(['list-sessions']).catch(() => 'no server')).toBe('no server');
+  expect(existsSync(join(f.repo.dir, '.flotilla'))).toBe(false);
+  expect(existsSync(join(f.home, 'missions'))).toBe(false);
+  expect(JSON.parse((await f.flotilla(['ls', '--json'])).stdout)).toEqual([]);
+  expect(await git(f.repo.dir, 'branch', '--list', 'flotilla/*')).toBe('');
+}
+
+describe('preflight', () => {
+  it('an agent command that is not installed: exit 2 naming it and the fix, nothing created', async () => {
+    await claudeConfig({ projects: { [f.repo.dir]: { hasTrustDialogAccepted: true } } });
+    await f.writeMission(claudeMission({ command: 'claude-not-installed' }));
+    const r = await f.flotilla(['up']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('claude agent command "claude-not-installed" is not found on PATH (orchestrators indigo, emerald)');
+    expect(r.stderr).toContain('fix: install claude-not-installed, or set agent.command');
+    expect(r.stderr).toContain('nothing was started');
+    await expectNothingStarted();
+  });
+
+  it('a repository Claude does not trust: refused; a trusted parent folder covers it', async () => {
+    await claudeConfig({ hasCompletedOnboarding: true, projects: {} });
+    await f.writeMission(claudeMission());
+    const r = await f.flotilla(['up']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`Claude Code does not trust ${f.repo.dir} yet (${join(configDir, '.claude.json')})`);
+    expect(r.stderr).toMatch(/fix: run ".*flotilla up --trust" to record the trust, or run claude once in/);
+    await expectNothingStarted();
+
+    const parent = join(f.repo.dir, '..');
+    await claudeConfig({ projects: { [join(parent)]: { hasTrustDialogAccepted: true } } });
+    const doctor = await f.flotilla(['doctor', '--json']);
+    const checks = (JSON.parse(doctor.stdout) as { checks: { check: string; ok: boolean; message: string }[] }).checks;
+    expect(checks.find((c) => c.check === 'claude-trust')).toMatchObject({ ok: true });
+    expect(doctor.code).toBe(0);
+  });
+
+  it('bypass mode never accepted, and bypass mode as root without IS_SANDBOX', async () => {
+    await claudeConfig({ projects: { [f.repo.dir]: { hasTrustDialogAccepted: true } } });
+    await f.writeMission(claudeMission({ args: ['--dangerously-skip-permissions'] }));
+    const r = await f.flotilla(['doctor']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/problem\s+claude-bypass\s+bypass-permissions mode was never accepted/);
+    if (process.getuid?.() === 0) expect(r.stdout).toMatch(/problem\s+claude-root\s+running as root, Claude Code refuses bypass-permissions mode/);
+
+    await claudeConfig({ bypassPermissionsModeAccepted: true, projects: { [f.repo.dir]: { hasTrustDialogAccepted: true } } });
+    await f.writeMission(claudeMission({ args: ['--permission-mode', 'bypassPermissions'], env: { IS_SANDBOX: '1' } }));
+    const ok = await f.flotilla(['doctor']);
+    expect(ok.stdout).toMatch(/ok\s+claude-bypass/);
+    expect(ok.stdout).not.toContain('claude-root');
+    expect(ok.code, ok.stdout).toBe(0);
+  });
+
+  it('a missing base branch and a repository without commits are refused before anything starts', async () => {
+    await f.writeMission('name: pre\nbase: trunk\nagent: { kind: sim }\norchestrators:\n  - { name: a, role: backend-dev }\n');
+    const r = await f.flotilla(['up']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`base branch "trunk" does not exist in ${f.repo.dir}`);
+    await expectNothingStarted();
+
+    const empty = join(f.repo.scratch, 'empty');
+    await mkdir(empty);
+    await git(empty, 'init', '-q', '-b', 'main');
+    await writeFile(join(empty, 'flotilla.yaml'), 'name: pre\nagent: { kind: sim }\norchestrators:\n  - { name: a, role: backend-dev }\n');
+    const none = await f.flotilla(['up'], { cwd: empty });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('has no commits yet');
+    expect(none.stderr).toContain('commit --allow-empty');
+    expect(existsSync(join(empty, '.flotilla'))).toBe(false);
+  });
+
+  it('up --trust records trust for the repository and its worktrees, says so, and keeps the rest of the config', async () => {
+    await claudeConfig({ hasCompletedOnboarding: true, theme: 'dark', projects: { '/elsewhere': { hasTrustDialogAccepted: true, allowedTools: ['x'] } } });
+    await f.writeMission(claudeMission());
+    const r = await f.flotilla(['up', '--trust']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`recorded trust in ${join(configDir, '.claude.json')} for ${f.repo.dir}`);
+    const config = JSON.parse(await readFile(join(configDir, '.claude.json'), 'utf8')) as { theme: string; projects: Record<string, { hasTrustDialogAccepted?: boolean; allowedTools?: string[] }> };
+    expect(config.theme).toBe('dark');
+    expect(config.projects['/elsewhere']).toEqual({ hasTrustDialogAccepted: true, allowedTools: ['x'] });
+    for (const dir of [f.repo.dir, join(f.repo.dir, '.flotilla', 'worktrees', 'indigo'), join(f.repo.dir, '.flotilla', 'worktrees', 'emerald')]) {
+      expect(config.projects[dir]?.hasTrustDialogAccepted, dir).toBe(true);
+    }
+  });
+});
