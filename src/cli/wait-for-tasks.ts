@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { paint, print } from '../core/output.js';
 import { requestControl } from '../supervisor/control-protocol.js';
-import { attachHint } from '../supervisor/attention.js';
+import { attachHint, meaningfulLines } from '../supervisor/attention.js';
 import type { MissionStatus } from '../supervisor/status.js';
 
 const FINISHED = new Set(['done', 'merging', 'merged']);
@@ -60,7 +60,7 @@ export async function waitForTasks(opts: { controlSocket: string; eventsFile: st
   print(`${words[verdict]}: ${status?.tasks.length ?? 0} tasks, wall time ${(wallMs / 1000).toFixed(1)}s, task time ${(total / 1000).toFixed(1)}s, speedup ${speedup.toFixed(2)}x`);
   if (verdict !== 'done') for (const o of status?.orchestrators ?? []) {
     if (o.waiting) print(`  still waiting for you: ${o.name} — "${o.waiting.question}" (since ${o.waiting.since.slice(11, 19)})`);
-    else if (o.offline) print(`  offline: ${o.name}${o.last_lines?.length ? ` — its screen ended: ${o.last_lines.slice(-2).join(' / ')}` : ''}`);
+    else if (o.offline) print(`  offline: ${o.name}${meaningfulLines(o.last_lines).length > 0 ? ` — its screen ended: ${meaningfulLines(o.last_lines).join(' / ')}` : ''}`);
   }
   return verdict === 'done' ? 0 : 1;
 }

@@ -37,3 +37,21 @@ export function attachHint(tmuxPrefix: string[], session: string, pane: string |
   const tmux = ['tmux', ...tmuxPrefix].join(' ');
   return pane ? `${tmux} attach -t ${session} \\; select-window -t ${pane} \\; select-pane -t ${pane}` : `${tmux} attach -t ${session}`;
 }
+
+/** Lines of nothing but rules, box edges and prompt characters say nothing about what happened. */
+const DECORATION = /^[\s─━═│┃║╭╮╰╯┌┐└┘❯>›$#%·•*-]*$/;
+/** tmux's own line under a dead pane (remain-on-exit). */
+const TMUX_DEAD = /^Pane is dead \(/;
+
+/** The last lines of a screen that say something (an error, a question), at most `count`. */
+export function meaningfulLines(lines: string[] | undefined | null, count = 3): string[] {
+  // The same line again and again is a respawned agent failing the same way (history keeps each run).
+  const said = (lines ?? []).filter((l, i, all) => !DECORATION.test(l) && !TMUX_DEAD.test(l) && l !== all[i - 1]);
+  return said.filter((l, i) => l !== said[i - 1]).slice(-count).map((l) => printable(l, 120));
+}
+
+/** `; its screen ends: a / b / c`, or nothing when the screen said nothing. */
+export function quoteScreen(lines: string[] | undefined | null): string {
+  const last = meaningfulLines(lines);
+  return last.length > 0 ? `; its screen ends: ${last.join(' / ')}` : '';
+}

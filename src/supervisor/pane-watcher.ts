@@ -82,9 +82,12 @@ export class PaneWatcher {
     return this.tmux.run(args);
   }
 
-  /** The last non-empty lines of a pane's screen (a dead pane's too: remain-on-exit keeps it). */
+  /**
+   * The last non-empty lines of a pane's screen, a dead pane's too (remain-on-exit keeps it). From
+   * some history as well: tmux 3.3 scrolls a dead pane's last output off the screen to print "Pane is dead".
+   */
   async lastLines(paneId: string, count = 6): Promise<string[]> {
-    const out = await this.command(['capture-pane', '-p', '-t', paneId]);
+    const out = await this.command(['capture-pane', '-p', '-S', '-200', '-t', paneId]);
     const text = Array.isArray(out) ? out.join('\n') : String(out);
     return text.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '').slice(-count);
   }

@@ -29,6 +29,8 @@ export interface OrchestratorRuntime {
   offline?: boolean;
   crashes?: number;
   respawnAt?: number;
+  /** When tmux had respawned its pane (Infinity while that is under way): pane readings asked before then are stale. */
+  respawnedAt?: number;
   nudgedAt?: number;
   /** Last output seen in the pane, and the screen classifier's last reading (agents without hooks). */
   outputAt?: number;

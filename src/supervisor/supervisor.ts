@@ -224,6 +224,7 @@ export class Supervisor {
 
   /** One tmux call reads every pane; deaths are noticed within PANE_POLL_MS. */
   private async refreshPanes(): Promise<void> {
+    const askedAt = Date.now();
     const panes = this.watcher ? await this.watcher.listPanes() : await listPanes(this.tmux, this.entry.session);
     if (panes.length === 0 && !this.sessionGone) this.logger.log(`tmux session ${this.entry.session} is gone; "flotilla down" then "flotilla up" rebuilds it`);
     this.sessionGone = panes.length === 0;
@@ -235,16 +236,17 @@ export class Supervisor {
         continue;
       }
       if (pane.paneId !== rt.pane) rt.pane = pane.paneId;
+      // A reading asked for before the agent was restarted says nothing about the new one (it would read as a second crash).
+      if (askedAt < (rt.respawnedAt ?? 0)) continue;
       // tmux sees the pty close before it reaps the child: wait for the exit status (or a second look).
       rt.deadPolls = pane.dead ? (rt.deadPolls ?? 0) + 1 : 0;
-      rt.dead = pane.dead && (pane.deadStatus !== undefined || pane.deadSignal !== undefined || rt.deadPolls > 1);
+      const dead = pane.dead && (pane.deadStatus !== undefined || pane.deadSignal !== undefined || rt.deadPolls > 1);
+      // Why it died is on its screen ("command not found", a stack trace): kept for status and the log,
+      // read before the death is acted on so the log line that reports it can quote it.
+      if (dead && rt.lastLines === undefined && rt.pane && this.watcher) rt.lastLines = await this.watcher.lastLines(rt.pane).catch(() => []);
+      rt.dead = dead;
       rt.exitStatus = pane.dead ? pane.deadStatus : undefined;
       rt.exitSignal = pane.dead ? pane.deadSignal : undefined;
-      // Why it died is on its screen ("command not found", a stack trace): keep the last lines for status and the log.
-      if (rt.dead && rt.lastLines === undefined && rt.pane && this.watcher) {
-        rt.lastLines = [];
-        rt.lastLines = await this.watcher.lastLines(rt.pane).catch(() => []);
-      }
     }
     // Debian's tmux 3.3a (libutempter) can lose SIGCHLD: the pane is dead but its status never
     // arrives until tmux reaps another child. Running one makes it reap them all.
@@ -262,9 +264,10 @@ export class Supervisor {
       const next: PaneState = derivePaneState({ dead: Boolean(rt.dead), heartbeat: rt.heartbeat, screen: rt.screen, hooks, outputAt: rt.outputAt, nowMs: now, startedAtMs: rt.seenAt, staleAfterS: this.mission.dispatch.stallAfterS });
       this.attend(rt, next, now);
       const label = rt.waiting ? waitingLabel(rt.waiting.question) : stateLabel(next, rt.exitStatus, rt.exitSignal);
-      if (label === rt.label) continue;
-      if (next !== rt.state || next === 'dead') this.logger.log(`${rt.orchestrator.name}: ${rt.state} -> ${label}${next === 'dead' ? ` (pane ${rt.pane ?? 'gone'})` : ''}`);
+      const previous = rt.state;
       rt.state = next;
+      if (label === rt.label) continue;
+      if (next !== previous || next === 'dead') this.logger.log(`${rt.orchestrator.name}: ${previous} -> ${label}${next === 'dead' ? ` (pane ${rt.pane ?? 'gone'})` : ''}`);
       rt.label = label;
       if (rt.pane) commands.push(stateCommand(rt.pane, label));
     }

@@ -9,7 +9,7 @@ import type { Task } from '../tasks/task.js';
 import { deliver } from '../tmux/deliver.js';
 import type { TmuxServer } from '../tmux/server.js';
 import { pickOrchestrator, type Candidate } from './dispatch.js';
-import { printable } from './attention.js';
+import { quoteScreen } from './attention.js';
 import { composePrompt } from './prompt.js';
 import type { OrchestratorRuntime } from './status.js';
 import type { SimScript } from './work-types.js';
@@ -198,7 +198,10 @@ export class WorkLoop {
     rt.deadPolls = 0;
     rt.seenAt = this.d.now();
     rt.state = 'starting';
+    rt.label = undefined;
+    rt.respawnedAt = Number.POSITIVE_INFINITY;
     await this.d.respawn(rt);
+    rt.respawnedAt = this.d.now();
   }
 
   private async redeliver(rt: OrchestratorRuntime): Promise<void> {
@@ -319,16 +322,4 @@ export class WorkLoop {
     if (result.tries > 1) this.d.log(`${rt.orchestrator.name}: delivery needed ${result.tries} tries (${result.ok ? 'acknowledged' : 'not acknowledged'})`);
     return result.ok;
   }
-}
-
-/** Lines of nothing but rules, box edges and prompt characters say nothing about what happened. */
-const DECORATION = /^[\s─━═│┃║╭╮╰╯┌┐└┘❯>›$#%·•*-]*$/;
-
-/** tmux's own line under a dead pane (remain-on-exit). */
-const TMUX_DEAD = /^Pane is dead \(/;
-
-/** `; its screen ends: a / b / c`, from the last lines that say something, or nothing. */
-function quoteScreen(lines: string[] | undefined): string {
-  const last = (lines ?? []).filter((l) => !DECORATION.test(l) && !TMUX_DEAD.test(l)).slice(-3).map((l) => printable(l, 120));
-  return last.length > 0 ? `; its screen ends: ${last.join(' / ')}` : '';
 }

@@ -97,6 +97,9 @@ async function create(server: TmuxServer, spec: FleetSpec): Promise<Fleet> {
     } else {
       commands.push(['new-window', '-d', '-t', `${target}:`, '-n', win.name, ...launchArgs(first)]);
     }
+    // In the same command sequence, before tmux handles any child's exit: an agent that dies at
+    // once (a bad flag, a missing model) keeps its pane and its last words on screen.
+    commands.push(['set-option', '-w', '-t', winTarget, 'remain-on-exit', 'on']);
     // Without -d each split makes the new pane active, so the next split follows it and panes keep mission order.
     for (const agent of rest) {
       commands.push(['split-window', '-t', winTarget, ...launchArgs(paneLaunch(agent))]);

@@ -53,6 +53,42 @@ describe('recovery', () => {
       return events.some((e) => e.task === 'boom' && e.to === 'assigned' && e.orchestrator === other);
     }, { what: 'task moved to the other orchestrator', timeoutMs: 20_000 });
     expect((await f.flotilla(['status'])).stdout).toContain(`OFFLINE (3 crashes)`);
+    // Why it died is kept from its screen.
+    expect((await f.status()).orchestrators.find((o) => o.name === offline.name)!.last_lines?.join('\n')).toContain('API Error: simulated crash');
+  }, 60_000);
+
+  it('an agent that exits at start: status keeps its last screen lines, and up --wait stops once no orchestrator can work', async () => {
+    await f.writeMission(
+      [
+        'name: rec',
+        // Like a real CLI, it takes a moment to start before it complains (tmux 3.3 drops the output of a
+        // child that exits within a few milliseconds of its pane being made).
+        'agent: { kind: generic, command: sh, args: [-c, "sleep 0.3; echo \'error: model gpt-9 does not exist\'; exit 3"] }',
+        'orchestrators:',
+        '  - { name: solo, role: backend-dev }',
+        'tasks:',
+        '  - { id: never, title: Cannot start }',
+        '',
+      ].join('\n'),
+    );
+    const started = Date.now();
+    const up = await f.flotilla(['up', '--wait', '--timeout', '120'], { timeoutMs: 130_000 });
+    const took = Date.now() - started;
+    expect(up.code, up.stdout + up.stderr).toBe(1);
+    expect(up.stdout, up.stderr).toContain('no orchestrator can work any more');
+    expect(up.stdout).toMatch(/offline: solo — its screen ended: .*error: model gpt-9 does not exist/);
+    // Three starts with 1 s and 2 s between them, not the 120 s timeout.
+    expect(took).toBeLessThan(30_000);
+    const solo = (await f.status()).orchestrators[0]!;
+    expect(solo).toMatchObject({ offline: true, state: 'dead' });
+    expect(solo.last_lines).toContain('error: model gpt-9 does not exist');
+    // (exit ? when tmux 3.3 has not reaped the child yet: see refreshPanes)
+    expect(await log()).toMatch(/solo: crashed 3 times in a row; offline \(exit [3?]; its screen ends: error: model gpt-9 does not exist\)/);
+    // Each death counted once: two restarts, then the third death trips the breaker (a stale "dead" reading
+    // taken across a respawn would count as another crash and skip a restart).
+    const text = await log();
+    expect(text.match(/solo: restarting its agent \(crash \d\)/g)).toEqual(['solo: restarting its agent (crash 1)', 'solo: restarting its agent (crash 2)']);
+    expect(text.match(/solo: agent exited/g)).toHaveLength(2);
   }, 60_000);
 
   it('nudges a stalled agent once, then fails the attempt, restarts it and runs the task again while retries remain', async () => {
