@@ -11,7 +11,7 @@ export const genericScreen: ScreenPatterns = {
     { name: 'yes-no-question', state: 'waiting-for-human', pattern: /\[(?:y\/n|Y\/n|y\/N)\]|\((?:y\/n|yes\/no)\)|Press (?:Enter|any key)/i },
     { name: 'braille-spinner', state: 'working', pattern: /^\s*[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/m },
     { name: 'traceback', state: 'error', pattern: /^Traceback \(most recent call last\):|^(?:Error|ERROR|fatal):/m },
-    // The last line ends in a prompt character: the program waits for input.
-    { name: 'prompt-char', state: 'idle', pattern: /[$#%>❯›]\s?$/, fallback: true },
+    // The last line ends in a prompt character: the program waits for input. Not a progress figure ("45%").
+    { name: 'prompt-char', state: 'idle', pattern: /(?:[$#>❯›]|(?<!\d)%)\s?$/, fallback: true },
   ],
 };
