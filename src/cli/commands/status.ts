@@ -6,6 +6,7 @@ import { readStatus } from '../read-status.js';
 import { missionPaths } from '../../core/paths.js';
 import { readFile } from 'node:fs/promises';
 import { progressBar } from '../../tasks/progress.js';
+import { attachHint, meaningfulLines } from '../../supervisor/attention.js';
 
 export async function run(mission: string | undefined, opts: { json?: boolean; socket?: string }): Promise<number> {
   const ref = await resolveMission(mission, opts);
@@ -37,6 +38,12 @@ function printHuman(s: MissionStatus): void {
   const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(widths[i]! - plain(c).length)).join('  ');
   print(line(header));
   for (const r of rows) print(line(r));
+  // What needs a person, and why an agent died, under the table where it cannot be missed.
+  for (const o of s.orchestrators) {
+    if (o.waiting) print(`${paint('waiting for you', '#f59e0b')}: ${paint(o.name, o.color)} — "${o.waiting.question}" since ${o.waiting.since.slice(11, 19)} — attach: ${attachHint(s.socket ? ['-L', s.socket] : [], s.session, o.pane ?? undefined)}`);
+    const said = o.state === 'dead' || o.offline ? meaningfulLines(o.last_lines) : [];
+    if (said.length > 0) print(`${paint(o.name, o.color)}'s screen when its agent exited: ${said.join(' / ')}`);
+  }
 }
 
 function printTasks(s: MissionStatus, events: string[]): void {
@@ -63,8 +70,8 @@ async function latestEvents(file: string, n: number): Promise<string[]> {
     .slice(-n)
     .flatMap((line) => {
       try {
-        const e = JSON.parse(line) as { ts: number; task: string; orchestrator: string | null; from: string | null; to: string };
-        return [`${new Date(e.ts).toISOString().slice(11, 19)}  ${(e.orchestrator ?? '-').padEnd(12)} ${e.task}: ${e.from ?? 'new'} -> ${e.to}`];
+        const e = JSON.parse(line) as { ts: number; task: string; orchestrator: string | null; from: string | null; to: string; question?: string };
+        return [`${new Date(e.ts).toISOString().slice(11, 19)}  ${(e.orchestrator ?? '-').padEnd(12)} ${e.task}: ${e.from ?? 'new'} -> ${e.to}${e.question ? `  "${e.question}"` : ''}`];
       } catch {
         return [];
       }
