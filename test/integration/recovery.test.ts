@@ -82,6 +82,7 @@ describe('recovery', () => {
     const solo = (await f.status()).orchestrators[0]!;
     expect(solo).toMatchObject({ offline: true, state: 'dead' });
     expect(solo.last_lines).toContain('error: model gpt-9 does not exist');
+    expect((await f.flotilla(['status'])).stdout).toContain("solo's screen when its agent exited: error: model gpt-9 does not exist");
     // (exit ? when tmux 3.3 has not reaped the child yet: see refreshPanes)
     expect(await log()).toMatch(/solo: crashed 3 times in a row; offline \(exit [3?]; its screen ends: error: model gpt-9 does not exist\)/);
     // Each death counted once: two restarts, then the third death trips the breaker (a stale "dead" reading
