@@ -17,7 +17,18 @@ export function questionOf(rt: Pick<OrchestratorRuntime, 'screen' | 'heartbeat' 
   const screen = rt.screen;
   const fromScreen = screen && screen.at >= rt.seenAt && (screen.state === 'waiting-for-human' || screen.state === 'usage-limit') ? screen.line : undefined;
   const fromHook = rt.heartbeat?.state === 'waiting-for-human' ? rt.heartbeat.note : undefined;
-  return printable(fromScreen ?? fromHook ?? 'needs you (see the pane)');
+  return printable(fromScreen !== undefined ? questionIn(fromScreen) : (fromHook ?? 'needs you (see the pane)'));
+}
+
+/**
+ * The question itself from a screen line: box edges dropped, and of a long
+ * line ("Quick safety check: Is this a project you created or one you trust?
+ * (Like your own code, …") the sentence that asks.
+ */
+export function questionIn(line: string): string {
+  const bare = line.replace(/^[\s│┃║▌█]+|[\s│┃║▌█]+$/g, '');
+  const asked = /(?:^|[.:!]\s+)([^.:!?]*\?)/.exec(bare)?.[1]?.trim();
+  return asked && asked.length >= 8 ? asked : bare;
 }
 
 /** One line, no control characters, bounded: it goes into titles, logs and terminals. */

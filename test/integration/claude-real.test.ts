@@ -173,9 +173,10 @@ describe.skipIf(MISSING !== undefined)(`real Claude Code, offline${MISSING ? ` (
     expect(await f.tmux(['list-sessions']).catch(() => 'no server')).toBe('no server');
     expect(await readFile(join(configDir, '.claude.json'), 'utf8')).toBe(configBefore);
 
-    const started = Date.now();
     const up = await f.flotilla(['up', '--no-preflight']);
     expect(up.code, up.stderr).toBe(0);
+    // up returns once the session and its panes are built: from here Claude draws its dialog.
+    const started = Date.now();
     const waiting = await retryUntil(async () => {
       const o = (await f.status()).orchestrators[0]!;
       return o.waiting && o.state === 'waiting-for-human' ? o : undefined;
@@ -190,8 +191,9 @@ describe.skipIf(MISSING !== undefined)(`real Claude Code, offline${MISSING ? ` (
     expect(events.some((e) => e.event === 'attention' && e.orchestrator === 'indigo' && e.to === 'waiting-for-human' && /trust/i.test(e.question ?? ''))).toBe(true);
     const title = await f.tmux(['display-message', '-p', '-t', waiting.pane!, '#{@flotilla_state}']);
     expect(title).toMatch(/^waiting-for-human: .*trust/i);
-    // Reported within seconds of the pane starting (Claude itself takes a second or two to draw it).
-    expect(sinceStart, `waiting since ${waiting.waiting!.since}`).toBeLessThan(15_000);
+    // Reported within 5 s of the pane starting (Claude itself takes a second or two to draw it).
+    if (process.env.DEBUG_CLAUDE_TEST) console.log(`waiting reported ${sinceStart} ms after up returned`);
+    expect(sinceStart, `waiting since ${waiting.waiting!.since}`).toBeLessThan(5_000);
     // Nothing was typed into the dialog: it is still there, the task was not delivered, no trust was recorded.
     await new Promise((r) => setTimeout(r, 1500));
     const screen = await f.tmux(['capture-pane', '-p', '-t', waiting.pane!]);
