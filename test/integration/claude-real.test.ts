@@ -33,10 +33,12 @@ function script(req: MessagesRequest): ScriptedReply {
   const task = TASK_LINE.exec(textOf(lastUser.content))?.[1];
   if (!task) return { content: [{ type: 'text', text: 'Nothing to do.' }], stopReason: 'end_turn' };
   const id = `toolu_${task.replace(/-/g, '_')}_${all.length}`;
+  // A task named t-ask-* makes the model run a command no rule allows: Claude asks the user first.
+  const command = task.startsWith('t-ask') ? 'git push origin HEAD' : `flotilla done --summary "${summaryFor(task)}"`;
   return {
     content: [
-      { type: 'text', text: `Reporting ${task} as done.` },
-      { type: 'tool_use', id, name: 'Bash', input: { command: `flotilla done --summary "${summaryFor(task)}"`, description: 'Report the task done' } },
+      { type: 'text', text: `Working on ${task}.` },
+      { type: 'tool_use', id, name: 'Bash', input: { command, description: 'Run it' } },
     ],
     stopReason: 'tool_use',
   };
@@ -157,6 +159,19 @@ describe.skipIf(MISSING !== undefined)(`real Claude Code, offline${MISSING ? ` (
     expect(await git(worktree, 'status', '--porcelain')).not.toContain('.claude');
     if (process.env.DEBUG_CLAUDE_TEST) console.log(`took ${took} ms\n${await debug()}`);
   }, 150_000);
+
+  it('a permission prompt: up --wait says at once who waits for what and how to get there, and nobody answers it', async () => {
+    const { env } = await userClaudeConfig([f.repo.dir]);
+    await f.writeMission(mission(env, ['indigo'], ['t-ask-push']));
+    const up = await f.flotilla(['up', '--wait', '--timeout', '25'], { timeoutMs: 40_000, env: { PATH: pathWithoutFlotilla() } });
+    expect(up.code, `${up.stdout}\n${await debug()}`).toBe(1);
+    expect(up.stdout).toMatch(/waiting for you: indigo — "Do you want to proceed\?" — attach: tmux -L \S+ attach -t flotilla-real \\; select-window -t %\d+ \\; select-pane -t %\d+/);
+    expect(up.stdout).toContain('timed out after 25s');
+    expect(up.stdout).toMatch(/still waiting for you: indigo — "Do you want to proceed\?"/);
+    const o = (await f.status()).orchestrators[0]!;
+    expect(o).toMatchObject({ state: 'waiting-for-human', task: 't-ask-push' });
+    expect(await f.tmux(['capture-pane', '-p', '-t', o.pane!])).toMatch(/Do you want to proceed\?/);
+  }, 60_000);
 
   it('a repository Claude does not trust: up refuses with the fix; past the preflight, the trust dialog is reported and left alone', async () => {
     const { configDir, env } = await userClaudeConfig([]);
