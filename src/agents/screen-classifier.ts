@@ -44,19 +44,18 @@ export function classifyScreen(kind: AgentKind, screenText: string, patterns: Sc
     .split(/\r?\n/)
     .map((line) => line.trimEnd())
     .filter((line) => line.trim() !== '');
-  const bottom = all.slice(-(patterns.lastLines ?? DEFAULT_LAST_LINES));
-  const regions = { 'last-lines': regionOf(bottom, all.length - bottom.length), anywhere: regionOf(all, 0) };
+  const regions = new Regions(all, patterns.lastLines ?? DEFAULT_LAST_LINES);
 
   const reading: ScreenReading = {};
   const decided = pickRule(patterns.rules, regions);
   const state = decided?.rule.state;
   if (decided) Object.assign(reading, { state, rule: decided.rule.name, line: all[decided.line]!.trim() });
 
-  const context = lowestContext(patterns, regions['last-lines']);
+  const context = lowestContext(patterns, regions.bottom());
   if (context !== undefined) reading.contextPercent = context;
 
   if (state === 'usage-limit' && patterns.limitResetsAt) {
-    const at = lastMatch(patterns.limitResetsAt, regions['last-lines'])?.match[1]?.trim();
+    const at = lastMatch(patterns.limitResetsAt, regions.bottom())?.match[1]?.trim();
     if (at) reading.limitResetsAt = at;
   }
   return reading;
@@ -67,6 +66,35 @@ interface Region {
   /** Character offset in `text` where each line starts, and that line's index on the whole screen. */
   starts: number[];
   firstLine: number;
+}
+
+/** The screen's regions, each built once, when a rule first asks for it: the whole screen, or its bottom N lines. */
+class Regions {
+  private readonly byCount = new Map<number, Region>();
+  private whole: Region | undefined;
+
+  constructor(
+    private readonly all: string[],
+    private readonly defaultCount: number,
+  ) {}
+
+  bottom(count = this.defaultCount): Region {
+    let region = this.byCount.get(count);
+    if (!region) {
+      const lines = this.all.slice(-count);
+      region = regionOf(lines, this.all.length - lines.length);
+      this.byCount.set(count, region);
+    }
+    return region;
+  }
+
+  anywhere(): Region {
+    return (this.whole ??= regionOf(this.all, 0));
+  }
+
+  of(rule: ScreenRule): Region {
+    return rule.where === 'anywhere' ? this.anywhere() : this.bottom(rule.lastLines);
+  }
 }
 
 function regionOf(lines: string[], firstLine: number): Region {
@@ -86,17 +114,17 @@ function regionOf(lines: string[], firstLine: number): Region {
  * only when nothing else matches. `line` is the screen line where the match
  * starts (for a multi-line match, its first line: a dialog's question).
  */
-function pickRule(rules: ScreenRule[], regions: Record<'last-lines' | 'anywhere', Region>): { rule: ScreenRule; line: number } | undefined {
+function pickRule(rules: ScreenRule[], regions: Regions): { rule: ScreenRule; line: number } | undefined {
   let best: { rule: ScreenRule; line: number; end: number } | undefined;
   for (const rule of rules) {
     if (rule.fallback) continue;
-    const found = lastMatch(rule.pattern, regions[rule.where ?? 'last-lines']);
+    const found = lastMatch(rule.pattern, regions.of(rule));
     if (found && (!best || found.endLine > best.end)) best = { rule, line: found.line, end: found.endLine };
   }
   if (best) return best;
   for (const rule of rules) {
     if (!rule.fallback) continue;
-    const found = lastMatch(rule.pattern, regions[rule.where ?? 'last-lines']);
+    const found = lastMatch(rule.pattern, regions.of(rule));
     if (found) return { rule, line: found.line };
   }
   return undefined;

@@ -13,6 +13,8 @@ export interface ScreenRule {
   pattern: RegExp;
   /** 'last-lines' (default): only the bottom non-empty lines, since old output stays in scrollback above. */
   where?: 'last-lines' | 'anywhere';
+  /** With 'last-lines': this rule's own count of bottom lines, for things taller than the kind's default (a dialog, a to-do list). */
+  lastLines?: number;
   /** Only when no other rule matches: the bare prompt, which is on screen under every other state too. */
   fallback?: boolean;
 }
