@@ -1,3 +1,5 @@
+import type { AttentionEvent } from '../tasks/events.js';
+import type { PaneState } from './orchestrator-state.js';
 import type { OrchestratorRuntime } from './status.js';
 
 /**
@@ -11,6 +13,39 @@ export interface Waiting {
 }
 
 const MAX_QUESTION = 200;
+
+export interface AttentionSink {
+  log(message: string): void;
+  /** Append to the event log (failures are the sink's to report). */
+  record(event: AttentionEvent): unknown;
+  heldTask(orchestrator: string): string | undefined;
+  attachHint(pane: string | undefined): string;
+}
+
+/**
+ * Called with each newly derived pane state: says once, in the log and the
+ * event log, that a pane waits for a person and what it asks, and again when
+ * it no longer does. Keeps `rt.waiting` for status and the pane title.
+ */
+export function attend(rt: OrchestratorRuntime, next: PaneState, now: number, sink: AttentionSink): void {
+  const question = next === 'waiting-for-human' ? questionOf(rt) : undefined;
+  if (question === rt.waiting?.question) return;
+  const name = rt.orchestrator.name;
+  const task = sink.heldTask(name) ?? '-';
+  const pane = rt.pane ? { pane: rt.pane } : {};
+  if (question !== undefined) {
+    // The hook's words come a moment before the screen's question: the same dialog, said better.
+    const sameDialog = rt.waiting !== undefined && now - rt.waiting.since < 2000;
+    rt.waiting = { question, since: rt.waiting?.since ?? now };
+    if (sameDialog) return;
+    sink.log(`${name}: waiting for you — "${question}" — attach: ${sink.attachHint(rt.pane)}`);
+    sink.record({ event: 'attention', ts: now, task, orchestrator: name, from: rt.state, to: 'waiting-for-human', question, ...pane });
+    return;
+  }
+  rt.waiting = undefined;
+  sink.log(`${name}: no longer waiting (now ${next})`);
+  sink.record({ event: 'attention', ts: now, task, orchestrator: name, from: 'waiting-for-human', to: next, ...pane });
+}
 
 /** The question on screen (the classifier's deciding line) or, before the screen is read, the hook's message. */
 export function questionOf(rt: Pick<OrchestratorRuntime, 'screen' | 'heartbeat' | 'seenAt'>): string {

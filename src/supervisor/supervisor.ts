@@ -26,7 +26,7 @@ import { TaskStore } from './task-store.js';
 import { WorkLoop } from './work-loop.js';
 import { PaneWatcher } from './pane-watcher.js';
 import { handleTaskRequest } from './task-requests.js';
-import { attachHint, questionOf, waitingLabel } from './attention.js';
+import { attachHint, attend, waitingLabel } from './attention.js';
 
 export interface SupervisorOptions {
   missionFile: string;
@@ -262,7 +262,12 @@ export class Supervisor {
     for (const rt of this.runtime.values()) {
       const hooks = rt.orchestrator.agent.kind === 'claude';
       const next: PaneState = derivePaneState({ dead: Boolean(rt.dead), heartbeat: rt.heartbeat, screen: rt.screen, hooks, outputAt: rt.outputAt, nowMs: now, startedAtMs: rt.seenAt, staleAfterS: this.mission.dispatch.stallAfterS });
-      this.attend(rt, next, now);
+      attend(rt, next, now, {
+        log: (m) => this.logger.log(m),
+        record: (e) => this.tasks?.attention(e).catch((err: unknown) => this.logger.log(`could not log attention: ${String(err)}`)),
+        heldTask: (name) => this.tasks?.queue.heldBy(name)?.id,
+        attachHint: (pane) => attachHint(this.tmux.prefix, this.entry.session, pane),
+      });
       const label = rt.waiting ? waitingLabel(rt.waiting.question) : stateLabel(next, rt.exitStatus, rt.exitSignal);
       const previous = rt.state;
       rt.state = next;
@@ -275,26 +280,6 @@ export class Supervisor {
       await this.tmux.chain(commands).catch((e) => this.logger.log(`could not update pane titles: ${e}`));
       await this.persist();
     }
-  }
-
-  /** Say once, where the user looks, that a pane waits for a person, and again when it no longer does. */
-  private attend(rt: OrchestratorRuntime, next: PaneState, now: number): void {
-    const question = next === 'waiting-for-human' ? questionOf(rt) : undefined;
-    if (question === rt.waiting?.question) return;
-    const name = rt.orchestrator.name;
-    const task = this.tasks?.queue.heldBy(name)?.id ?? '-';
-    if (question !== undefined) {
-      // The hook's words come a moment before the screen's question: the same dialog, said better.
-      const sameDialog = rt.waiting !== undefined && now - rt.waiting.since < 2000;
-      rt.waiting = { question, since: rt.waiting?.since ?? now };
-      if (sameDialog) return;
-      this.logger.log(`${name}: waiting for you — "${question}" — attach: ${attachHint(this.tmux.prefix, this.entry.session, rt.pane)}`);
-      void this.tasks?.attention({ event: 'attention', ts: now, task, orchestrator: name, from: rt.state, to: 'waiting-for-human', question, ...(rt.pane ? { pane: rt.pane } : {}) });
-      return;
-    }
-    rt.waiting = undefined;
-    this.logger.log(`${name}: no longer waiting (now ${next})`);
-    void this.tasks?.attention({ event: 'attention', ts: now, task, orchestrator: name, from: 'waiting-for-human', to: next, ...(rt.pane ? { pane: rt.pane } : {}) });
   }
 
   private async beat(): Promise<void> {
