@@ -43,6 +43,14 @@ export const aiderScreen: ScreenPatterns = {
       state: 'error',
       pattern: /^# Uncaught \w+ in [^\n]*(?:\n[^\n]*)*?\nReport this as a GitHub Issue using your browser\?|^Report this as a GitHub Issue using your browser\?|^An uncaught exception occurred:/m,
     },
+    {
+      // aider's show_exhausted_error: the context window or output limit was hit and the turn gave up. It stays
+      // the reading while nothing but its advice, the rule, the file list and the bare prompt follow it.
+      name: 'token-limit',
+      state: 'error',
+      where: 'anywhere',
+      pattern: new RegExp(String.raw`^Model \S+ has hit a token limit!$(?:\n(?!${PROMPT})[^\n]*)*(?:\n${PROMPT}[^\n]*)?(?![\s\S])`, 'm'),
+    },
     // The end of a turn: anything that looked like an error in the reply above it is over.
     { name: 'turn-finished', state: 'idle', pattern: /^Tokens: [\d.,]+k? sent\b/m },
     {

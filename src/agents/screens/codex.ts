@@ -50,10 +50,12 @@ export const codexScreen: ScreenPatterns = {
       pattern: new RegExp(String.raw`^(?![ \t]*(?:▌[ \t]*)?[•◦›>■⚠└↳] )[ \t]*(?:▌[ \t]*)?[^\n]*\S\?[ \t]*${BODY}${PICKED}`, 'm'),
     },
     {
-      // A menu with no question ("Choose working directory to resume this session"): the option, over its footer.
+      // A menu with no question ("Choose working directory to resume this session", "Finish in Browser"): the
+      // highlighted row, numbered or not (a picker's "› curl …  Soft denial: …"), over the popup's footer:
+      // "Press enter to confirm or esc to go back", "Use tab / ↑ ↓ to move, enter to select, esc to close".
       name: 'menu',
       state: 'waiting-for-human',
-      pattern: /^[ \t]*[›>][ \t]*\d+\.[ \t][^\n]*(?=(?:\n[^\n]*){0,10}?\n[ \t]*(?:Press enter to (?:confirm|continue)|enter select))/im,
+      pattern: /^[ \t]*[›>][ \t]*(?:\d+\.[ \t])?\S[^\n]*(?=(?:\n[^\n]*){0,10}?\n[ \t]*(?:Press enter to (?:confirm|continue)|(?:Use [^\n]*?, )?enter (?:to )?select))/im,
     },
     {
       // The live status row: "• Working (12s • esc to interrupt)", "  Investigating rendering code (0s • Esc to interrupt)",

@@ -59,6 +59,19 @@ export const geminiScreen: ScreenPatterns = {
       pattern: new RegExp(`^(?!${GUTTER}[✦>*!] )${GUTTER}[^\\n]*\\S\\?[ \\t]*(?:│[^\\n]*)?` + BODY + PICKED, 'm'),
     },
     {
+      // A dialog with no question mark (ask-user "Select your preferred language:", "Choose an option", the
+      // exit-plan-mode plan): a selected radio option over the dialog's own footer ("Enter to select · ↑/↓ to
+      // navigate · Esc to cancel", "Enter to submit · Esc to cancel"). Reported from the title line ending in
+      // ":" or "?" just above the menu when there is one (not the model's prose), else from the option.
+      name: 'dialog-footer',
+      state: 'waiting-for-human',
+      pattern: new RegExp(
+        String.raw`(?:^(?!${GUTTER}[✦>*!] )${GUTTER}[^\n]*[^\s│][:?][ \t]*(?:│[^\n]*)?(?:\n[^\n]*){0,12}?\n)?` +
+          String.raw`^${GUTTER}[●∙◉][ \t]*\d+\.[ \t][^\n]*(?:\n[^\n]*){0,12}?\n${GUTTER}Enter to (?:select|submit)\b[^\n]*\bEsc to cancel\b`,
+        'm',
+      ),
+    },
+    {
       // "⠏ Thinking... (esc to cancel, 3s)", "(esc to cancel, 2m 5s)", a narrow pane's "…esc to" / "cancel, 5s";
       // not the static "⠏ Waiting for user confirmation..." drawn while a confirmation waits.
       name: 'esc-to-cancel',
