@@ -32,6 +32,12 @@ export interface DeliveryOptions {
   acknowledged: (sinceMs: number, timeoutMs: number) => Promise<boolean>;
   attempts?: number;
   ackTimeoutMs?: number;
+  /**
+   * How long the first Enter gets before it is pressed again. Short: an agent that is still
+   * starting drops it (Claude Code 2.1.197, in the second after its prompt first shows), and
+   * a second Enter on a prompt that was taken is harmless.
+   */
+  firstAckTimeoutMs?: number;
   /** The text may already be in the agent's input line (a paste whose Enter was lost): press Enter before pasting. */
   resume?: boolean;
 }
@@ -51,8 +57,9 @@ export async function deliver(io: PaneInput, paneId: string, text: string, opts:
     await new Promise((r) => setTimeout(r, 30));
   }
   await pressEnter(io, paneId);
+  const firstWait = Math.min(wait, opts.firstAckTimeoutMs ?? 1200);
   for (let tries = 1; tries <= attempts; tries++) {
-    if (await opts.acknowledged(since, wait)) return { ok: true, tries };
+    if (await opts.acknowledged(since, tries === 1 ? firstWait : wait)) return { ok: true, tries };
     if (tries === attempts) break;
     if (tries === 1 && !opts.resume) await pressEnter(io, paneId);
     else {
