@@ -2,6 +2,7 @@ import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { Git } from '../git/git.js';
 import { CLAUDE_HOOK_EVENTS, type ClaudeHookEvent } from './hook-events.js';
+import { shellQuote } from '../core/shell-words.js';
 
 /**
  * Claude Code's hooks report each turn to Flotilla: `.claude/settings.local.json`
@@ -48,10 +49,6 @@ export async function installClaudeHooks(opts: ClaudeHooksOptions): Promise<void
 /** The shell command for one event. Single quotes: nothing in a path ($, `, \, ") is expanded. */
 export function hookCommand(nodePath: string, flotillaBin: string, event: ClaudeHookEvent): string {
   return `${shellQuote(nodePath)} ${shellQuote(flotillaBin)} hook ${event}`;
-}
-
-export function shellQuote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

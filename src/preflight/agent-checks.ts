@@ -3,6 +3,7 @@ import { access, realpath } from 'node:fs/promises';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { bypassAccepted, claudeConfigPaths, readJsonFile, recordTrust, sandboxed, trustedAncestor, wantsBypass } from '../agents/claude-config.js';
 import { agentCommand } from '../agents/launch.js';
+import { shellWord } from '../core/shell-words.js';
 import type { Mission, Orchestrator } from '../mission/schema.js';
 import type { CheckResult, PreflightContext } from './preflight.js';
 
@@ -26,7 +27,7 @@ function agentEnv(ctx: PreflightContext, o: Orchestrator): NodeJS.ProcessEnv {
 async function commandCheck(ctx: PreflightContext, command: string, group: Orchestrator[]): Promise<CheckResult> {
   const names = group.map((o) => o.name);
   const found = await which(command, agentEnv(ctx, group[0]!).PATH ?? '', ctx.mission.repo);
-  if (found) return { check: 'agent-command', ok: true, message: `${command}: ${found}`, orchestrators: names };
+  if (found) return { check: 'agent-command', ok: true, message: found === command ? found : `${command}: ${found}`, orchestrators: names };
   const kind = group[0]!.agent.kind;
   return {
     check: 'agent-command',
@@ -55,7 +56,7 @@ async function claudeChecks(ctx: PreflightContext, file: string, group: Orchestr
           check: 'claude-trust',
           ok: false,
           message: `Claude Code does not trust ${repo} yet (${file}): every pane would stop at "Is this a project you created or one you trust?"`,
-          fix: `run "${ctx.invokedAs} up --trust" to record the trust, or run claude once in ${repo} and choose "Yes, I trust this folder"`,
+          fix: `run "${ctx.trustCommand}" to record the trust, or run claude once in ${repo} and choose "Yes, I trust this folder"`,
           orchestrators: names,
         },
   );
@@ -71,7 +72,7 @@ async function claudeChecks(ctx: PreflightContext, file: string, group: Orchestr
             check: 'claude-bypass',
             ok: false,
             message: `bypass-permissions mode was never accepted in Claude Code: panes ${who.join(', ')} would stop at its warning ("No, exit / Yes, I accept")`,
-            fix: 'run "claude --dangerously-skip-permissions" once in a terminal and choose "Yes, I accept", or use --permission-mode acceptEdits',
+            fix: `run "${await byHand(ctx, bypass[0]!)} --dangerously-skip-permissions" once in a terminal and choose "Yes, I accept", or use --permission-mode acceptEdits`,
             orchestrators: who,
           },
     );
@@ -104,6 +105,16 @@ export async function recordMissionTrust(mission: Mission, env: NodeJS.ProcessEn
     if (added.length > 0) lines.push(`recorded trust in ${file} for ${added.join(', ')}`);
   }
   return lines;
+}
+
+/** The agent's command as a person would type it, with the environment that decides where Claude keeps its config. */
+async function byHand(ctx: PreflightContext, o: Orchestrator): Promise<string> {
+  const env = agentEnv(ctx, o);
+  const command = agentCommand(o.agent)!;
+  const path = (await which(command, env.PATH ?? '', ctx.mission.repo)) ?? command;
+  const vars = ['CLAUDE_CONFIG_DIR', 'HOME'].filter((k) => o.agent.env?.[k] !== undefined).map((k) => `${k}=${shellWord(o.agent.env![k]!)}`);
+  if (ctx.uid === 0) vars.push('IS_SANDBOX=1');
+  return [...vars, shellWord(path)].join(' ');
 }
 
 /** The executable `command` resolves to (absolute, relative to `cwd`, or on PATH), or undefined. */

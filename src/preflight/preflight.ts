@@ -25,6 +25,8 @@ export interface PreflightOptions {
   env?: NodeJS.ProcessEnv;
   /** The command as the user typed it, for fixes ("./bin/flotilla" or "flotilla"). */
   invokedAs?: string;
+  /** What to run to start with trust recorded: the user's own command plus --trust. */
+  trustCommand?: string;
   uid?: number;
 }
 
@@ -32,6 +34,7 @@ export interface PreflightContext {
   mission: Mission;
   env: NodeJS.ProcessEnv;
   invokedAs: string;
+  trustCommand: string;
   uid: number;
 }
 
@@ -44,6 +47,7 @@ export async function runPreflight(mission: Mission, opts: PreflightOptions = {}
     mission,
     env: opts.env ?? process.env,
     invokedAs: opts.invokedAs ?? 'flotilla',
+    trustCommand: opts.trustCommand ?? `${opts.invokedAs ?? 'flotilla'} up --trust`,
     uid: opts.uid ?? process.getuid?.() ?? -1,
   };
   return (await Promise.all(CHECKS.map((check) => check(ctx)))).flat();

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { shellQuote } from '../agents/claude-hooks.js';
+import { shellQuote } from '../core/shell-words.js';
 import { flotillaArgv } from '../core/package-root.js';
 
 /**

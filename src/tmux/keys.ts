@@ -1,3 +1,4 @@
+import { shellQuote } from '../core/shell-words.js';
 import { KEY_TABLE } from './decorate.js';
 import type { TmuxServer } from './server.js';
 
@@ -47,9 +48,4 @@ export async function installKeys(server: TmuxServer, layoutCommand: string[]): 
     await server.run(['source-file', '-'], { input: `${copied.join('\n')}\n` });
   }
   await server.chain(commands);
-}
-
-/** For the one place a shell string is unavoidable (run-shell): quote a path we built ourselves. */
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }

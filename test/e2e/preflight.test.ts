@@ -65,10 +65,12 @@ describe('preflight', () => {
   it('a repository Claude does not trust: refused; a trusted parent folder covers it', async () => {
     await claudeConfig({ hasCompletedOnboarding: true, projects: {} });
     await f.writeMission(claudeMission());
-    const r = await f.flotilla(['up']);
+    const r = await f.flotilla(['up', '--wait', '--timeout', '30']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`Claude Code does not trust ${f.repo.dir} yet (${join(configDir, '.claude.json')})`);
-    expect(r.stderr).toMatch(/fix: run ".*flotilla up --trust" to record the trust, or run claude once in/);
+    // The fix is the user's own command with --trust added: following it keeps --wait.
+    expect(r.stderr).toContain('up --wait --timeout 30 --trust" to record the trust');
+    expect(r.stderr).toMatch(/fix: run ".*flotilla up .*--trust" to record the trust, or run claude once in/);
     await expectNothingStarted();
 
     const parent = join(f.repo.dir, '..');
@@ -85,6 +87,8 @@ describe('preflight', () => {
     const r = await f.flotilla(['doctor']);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/problem\s+claude-bypass\s+bypass-permissions mode was never accepted/);
+    // The fix runs the mission's own claude with the mission's config dir, so accepting it there is what counts.
+    expect(r.stdout).toContain(`fix: run "CLAUDE_CONFIG_DIR=${configDir} HOME=${f.repo.scratch} ${process.getuid?.() === 0 ? 'IS_SANDBOX=1 ' : ''}${fakeClaude} --dangerously-skip-permissions" once`);
     if (process.getuid?.() === 0) expect(r.stdout).toMatch(/problem\s+claude-root\s+running as root, Claude Code refuses bypass-permissions mode/);
 
     await claudeConfig({ bypassPermissionsModeAccepted: true, projects: { [f.repo.dir]: { hasTrustDialogAccepted: true } } });

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { FlotillaError } from '../../core/errors.js';
 import { bold, print } from '../../core/output.js';
 import { invokedAs } from '../../core/invoked-as.js';
+import { shellWord } from '../../core/shell-words.js';
 import { flotillaHome, missionKey, sessionName, tmuxSocket } from '../../core/paths.js';
 
 export interface UpOptions {
@@ -30,7 +31,7 @@ export async function run(file: string, opts: UpOptions): Promise<number> {
   }
   if (opts.preflight !== false) {
     const { runPreflight, problems } = await import('../../preflight/preflight.js');
-    const found = problems(await runPreflight(mission, { invokedAs: invokedAs() }));
+    const found = problems(await runPreflight(mission, { invokedAs: invokedAs(), trustCommand: withTrust(process.argv.slice(2)) }));
     if (found.length > 0) throw new FlotillaError({ reason: 'preflight-failed', problems: found });
   }
   if (opts.foreground) {
@@ -49,4 +50,10 @@ export async function run(file: string, opts: UpOptions): Promise<number> {
   const { waitForTasks } = await import('../wait-for-tasks.js');
   const { missionPaths } = await import('../../core/paths.js');
   return waitForTasks({ controlSocket: entry.controlSocket, eventsFile: missionPaths(home, mission.name, socket).events, startedAt, timeoutS: opts.timeout });
+}
+
+/** The user's own command again, with --trust: following the fix keeps their --wait, --socket, mission. */
+function withTrust(args: string[]): string {
+  const words = [...args.filter((a) => a !== '--trust'), '--trust'].map(shellWord);
+  return [invokedAs(), ...words].join(' ');
 }
