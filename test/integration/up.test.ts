@@ -82,6 +82,17 @@ describe('flotilla up', () => {
     expect(ls).toEqual([expect.objectContaining({ pid, mission: 'alpha', session: 'flotilla-alpha' })]);
   });
 
+  it('up --wait on a mission that is already running waits for its tasks instead of refusing', async () => {
+    await f.writeMission(simMission('alpha', 2, 'tasks:\n  - { id: a1, title: One, sim: { duration_ms: 500 } }\n  - { id: a2, title: Two, sim: { duration_ms: 500 } }\n'));
+    expect((await f.flotilla(['up'])).code).toBe(0);
+    const pid = (await f.status()).supervisor.pid;
+    const wait = await f.flotilla(['up', '--wait', '--timeout', '60'], { timeoutMs: 70_000 });
+    expect(wait.code, wait.stdout + wait.stderr).toBe(0);
+    expect(wait.stdout).toContain(`mission alpha is already running (supervisor pid ${pid}); waiting for its tasks`);
+    expect(wait.stdout).toContain('all tasks done: 2 tasks');
+    expect((await f.status()).supervisor.pid).toBe(pid);
+  }, 80_000);
+
   it('adopts the session, panes and worktrees after the supervisor is SIGKILLed: nothing duplicated, nothing lost', async () => {
     await f.writeMission(simMission('alpha', 4));
     expect((await f.flotilla(['up'])).code).toBe(0);

@@ -24,6 +24,13 @@ export async function run(file: string, opts: UpOptions): Promise<number> {
   const home = flotillaHome();
   const { Registry } = await import('../../supervisor/registry.js');
   const holder = await new Registry(home).get(missionKey(mission.name, socket));
+  if (holder && opts.wait) {
+    // `up --wait` on a mission already up (started detached, say): wait for it rather than refuse.
+    print(`mission ${mission.name} is already running (supervisor pid ${holder.pid}); waiting for its tasks`);
+    const { waitForTasks } = await import('../wait-for-tasks.js');
+    const { missionPaths } = await import('../../core/paths.js');
+    return waitForTasks({ controlSocket: holder.controlSocket, eventsFile: missionPaths(home, mission.name, socket).events, startedAt, timeoutS: opts.timeout });
+  }
   if (holder) throw new FlotillaError({ reason: 'already-running', mission: mission.name, pid: holder.pid, session: holder.session });
   if (opts.trust) {
     const { recordMissionTrust } = await import('../../preflight/agent-checks.js');
