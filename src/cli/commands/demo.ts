@@ -1,3 +1,4 @@
+import { invokedAs } from '../../core/invoked-as.js';
 import { print } from '../../core/output.js';
 import { tmuxSocket } from '../../core/paths.js';
 
@@ -11,10 +12,10 @@ export async function run(opts: { dir?: string; headless?: boolean; socket?: str
   // Headless: run every task to the end and report the speedup; otherwise attach and watch it happen.
   const code = await up(missionFile, { socket, wait: Boolean(opts.headless) });
   if (code !== 0 || opts.headless) {
-    print(`stop it with: flotilla down demo${socket ? ` --socket ${socket}` : ''}`);
+    print(`stop it with: ${invokedAs()} down demo${socket ? ` --socket ${socket}` : ''}`);
     return code;
   }
-  print(`stop it with: flotilla down demo${socket ? ` --socket ${socket}` : ''}   (the throwaway repository stays in ${dir})`);
+  print(`stop it with: ${invokedAs()} down demo${socket ? ` --socket ${socket}` : ''}   (the throwaway repository stays in ${dir})`);
   if (!process.stdout.isTTY || !process.stdin.isTTY) return 0;
   const { run: attach } = await import('./attach.js');
   return attach('demo', { socket });

@@ -49,9 +49,11 @@ export async function run(file: string, opts: UpOptions): Promise<number> {
   const entry = await startDetached({ missionFile: mission.file, mission: mission.name, socket, home });
   const tmux = socket ? `tmux -L ${socket}` : 'tmux';
   print(`${bold(`mission ${mission.name} is up`)}: ${mission.orchestrators.length} orchestrators, supervisor pid ${entry.pid}`);
-  print(`  attach:  ${tmux} attach -t ${sessionName(mission.name)}   (or: flotilla attach ${mission.name})`);
-  print(`  status:  flotilla status ${mission.name}${socket ? ` --socket ${socket}` : ''}`);
-  print(`  keys:    Alt-1..9 jump, Alt-n/Alt-p next/previous, Alt-z zoom, Alt-t tabs/grid (flotilla keys)`);
+  const me = invokedAs();
+  const onSocket = socket ? ` --socket ${socket}` : '';
+  print(`  attach:  ${tmux} attach -t ${sessionName(mission.name)}   (or: ${me} attach ${mission.name}${onSocket})`);
+  print(`  status:  ${me} status ${mission.name}${onSocket}`);
+  print(`  keys:    Alt-1..9 jump, Alt-n/Alt-p next/previous, Alt-z zoom, Alt-t tabs/grid (${me} keys)`);
   print(`  log:     ${entry.stateDir}/supervisor.log`);
   if (!opts.wait) return 0;
   const { waitForTasks } = await import('../wait-for-tasks.js');
