@@ -45,7 +45,15 @@ export function buildProgram(commander: Commander): Command {
     .option('--timeout <seconds>', 'with --wait: give up after this long', Number)
     .option('--trust', 'record in Claude Code\'s config that you trust this repository and its worktrees')
     .option('--no-preflight', 'skip the checks made before anything starts (flotilla doctor lists them)')
+    .option('--fresh', 'archive the open run (its task history) and start the tasks over')
+    .option('--yes', 'with --fresh: do not ask')
     .action(action(() => import('./commands/up.js')));
+
+  program
+    .command('runs')
+    .description('past runs of missions (archived by down): tasks, wall time, speedup')
+    .option('--json', 'machine-readable output')
+    .action(action(() => import('./commands/runs.js')));
 
   program
     .command('doctor')

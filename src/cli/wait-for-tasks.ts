@@ -3,6 +3,7 @@ import { paint, print } from '../core/output.js';
 import { requestControl } from '../supervisor/control-protocol.js';
 import { attachHint, meaningfulLines } from '../supervisor/attention.js';
 import type { MissionStatus } from '../supervisor/status.js';
+import { taskRunTimes } from '../runs/summary.js';
 
 const FINISHED = new Set(['done', 'merging', 'merged']);
 const GAVE_UP = new Set(['failed', 'timed-out', 'cancelled']);
@@ -42,7 +43,7 @@ export async function waitForTasks(opts: { controlSocket: string; eventsFile: st
     await new Promise((r) => setTimeout(r, 200));
   }
   const wallMs = Date.now() - opts.startedAt;
-  const runMs = await taskRunTimes(opts.eventsFile);
+  const runMs = taskRunTimes(await readFile(opts.eventsFile, 'utf8').catch(() => ''));
   const total = [...runMs.values()].reduce((a, b) => a + b, 0);
   for (const t of status?.tasks ?? []) {
     const color = FINISHED.has(t.state) ? '#10b981' : GAVE_UP.has(t.state) ? '#f43f5e' : '#f59e0b';
@@ -79,23 +80,4 @@ function tellWaiting(status: MissionStatus, told: Map<string, string>): void {
       told.delete(o.name);
     }
   }
-}
-
-/** Each task's last attempt: running -> done, from the event log. */
-async function taskRunTimes(file: string): Promise<Map<string, number>> {
-  const started = new Map<string, number>();
-  const took = new Map<string, number>();
-  const text = await readFile(file, 'utf8').catch(() => '');
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    try {
-      const e = JSON.parse(line) as { event: string; ts: number; task: string; to: string };
-      if (e.event === 'attention') continue;
-      if (e.to === 'running') started.set(e.task, e.ts);
-      if (e.to === 'done' && started.has(e.task)) took.set(e.task, e.ts - started.get(e.task)!);
-    } catch {
-      // torn last line
-    }
-  }
-  return took;
 }

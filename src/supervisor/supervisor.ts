@@ -26,6 +26,7 @@ import { TaskStore } from './task-store.js';
 import { WorkLoop } from './work-loop.js';
 import { PaneWatcher } from './pane-watcher.js';
 import { handleTaskRequest } from './task-requests.js';
+import { beginRun } from '../runs/run.js';
 import { attachHint, attend, waitingLabel } from './attention.js';
 
 export interface SupervisorOptions {
@@ -111,6 +112,8 @@ export class Supervisor {
   private async bringUp(): Promise<void> {
     const { mission, logger } = this;
     logger.log(`supervisor ${process.pid} starting mission "${mission.name}" (${mission.file})`);
+    const run = await beginRun(this.paths, { mission: mission.name, repo: mission.repo, missionFile: mission.file, socket: this.opts.socket ?? null }, this.opts.home, (m) => logger.log(m));
+    logger.log(`run ${run.id} (since ${new Date(run.startedAt).toISOString()})`);
     const workspaces = await prepareWorktrees(mission, this.paths, (m) => logger.log(m));
     const roles = await missionRoles(mission);
     const spec = await fleetSpec(mission, workspaces, { paths: this.paths, home: this.opts.home, socket: this.opts.socket, session: this.entry.session, roles });

@@ -22,6 +22,13 @@ export async function run(mission: string | undefined, opts: { all?: boolean; fo
   for (const t of targets) {
     const r = await teardown({ mission: t.name, socket: t.socket, home, force: Boolean(opts.force), tmux: new TmuxServer(t.socket) });
     print(bold(`mission ${r.mission} is down`) + ` (supervisor ${r.supervisorStopped ? 'stopped' : 'was not running'}, tmux session ${r.sessionKilled ? 'closed' : 'was not running'})`);
+    const { archiveRun } = await import('../../runs/run.js');
+    const { missionPaths } = await import('../../core/paths.js');
+    const run = await archiveRun(missionPaths(home, t.name, t.socket), home, 'down');
+    if (run) {
+      const s = run.summary;
+      print(`  archived run ${run.id}: ${s.tasks.length} tasks (${Object.entries(s.counts).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}), wall time ${(s.wallMs / 1000).toFixed(1)}s, speedup ${s.speedup.toFixed(2)}x; the next up starts fresh ("flotilla runs" lists past runs)`);
+    }
     for (const w of r.removed) print(`  removed worktree ${w}`);
     for (const k of r.kept) {
       keptAny = true;

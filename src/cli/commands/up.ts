@@ -14,6 +14,9 @@ export interface UpOptions {
   preflight?: boolean;
   /** --trust: record trust of the repository and its worktrees in Claude Code's config. */
   trust?: boolean;
+  /** --fresh: archive the open run (its task history) and start a new one; --yes: without asking. */
+  fresh?: boolean;
+  yes?: boolean;
 }
 
 export async function run(file: string, opts: UpOptions): Promise<number> {
@@ -32,6 +35,7 @@ export async function run(file: string, opts: UpOptions): Promise<number> {
     return waitForTasks({ controlSocket: holder.controlSocket, eventsFile: missionPaths(home, mission.name, socket).events, startedAt, timeoutS: opts.timeout });
   }
   if (holder) throw new FlotillaError({ reason: 'already-running', mission: mission.name, pid: holder.pid, session: holder.session });
+  if (opts.fresh) await discardOpenRun(mission.name, home, socket, Boolean(opts.yes));
   if (opts.trust) {
     const { recordMissionTrust } = await import('../../preflight/agent-checks.js');
     for (const line of await recordMissionTrust(mission)) print(line);
@@ -65,4 +69,22 @@ export async function run(file: string, opts: UpOptions): Promise<number> {
 function withTrust(args: string[]): string {
   const words = [...args.filter((a) => a !== '--trust'), '--trust'].map(shellWord);
   return [invokedAs(), ...words].join(' ');
+}
+
+/** `up --fresh`: the open run's history goes to the archive (after a yes), so the mission's tasks start over. */
+async function discardOpenRun(name: string, home: string, socket: string | undefined, yes: boolean): Promise<void> {
+  const { archiveRun, hasHistory, openRun } = await import('../../runs/run.js');
+  const { missionPaths } = await import('../../core/paths.js');
+  const paths = missionPaths(home, name, socket);
+  if (!(await openRun(paths)) && !hasHistory(paths)) return;
+  if (!yes) {
+    if (!process.stdin.isTTY) throw new FlotillaError({ reason: 'usage', message: `--fresh discards the open run of mission "${name}" (its task history goes to the archive); add --yes to confirm` });
+    const { createInterface } = await import('node:readline/promises');
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    const answer = await rl.question(`Discard the open run of mission "${name}" and start its tasks over? [y/N] `);
+    rl.close();
+    if (!/^y(es)?$/i.test(answer.trim())) throw new FlotillaError({ reason: 'usage', message: 'nothing discarded; the open run carries on with "up" without --fresh' });
+  }
+  const run = await archiveRun(paths, home, 'fresh');
+  if (run) print(`archived the open run ${run.id}; starting fresh`);
 }

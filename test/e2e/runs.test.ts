@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { git } from '../helpers/git-repo.js';
+import { makeFleetEnv, simMission, type FleetEnv } from '../helpers/fleet-env.js';
+
+/** Every run is its own: down archives it, the next up starts the tasks fresh, repositories never share state. */
+let f: FleetEnv;
+beforeEach(async () => {
+  f = await makeFleetEnv();
+});
+afterEach(async () => {
+  await f.cleanup();
+});
+
+interface RunJson {
+  id: string;
+  mission: string;
+  repo: string;
+  ended: string;
+  summary: { tasks: { id: string; state: string }[]; counts: Record<string, number>; speedup: number };
+}
+
+describe('runs', () => {
+  it('the demo run twice, in two directories, works twice: each repository holds its own commits, runs lists both', async () => {
+    const dirs = [join(f.repo.scratch, 'demo-a'), join(f.repo.scratch, 'demo-b')];
+    for (const dir of dirs) {
+      const r = await f.flotilla(['demo', '--headless', '--dir', dir], { timeoutMs: 120_000 });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/all tasks done: 9 tasks/);
+      // Nine task commits in this repository (on its task branches), made by this run.
+      const subjects = (await git(dir, 'log', '--all', '--format=%s')).split('\n');
+      expect(new Set(subjects.filter((s) => /^Task [a-z-]+: /.test(s))).size, subjects.join('\n')).toBe(9);
+      const down = await f.flotilla(['down', 'demo', '--force']);
+      expect(down.code, down.stderr).toBe(0);
+      expect(down.stdout).toMatch(/archived run demo-\S+: 9 tasks \(9 done\)/);
+    }
+    const runs = JSON.parse((await f.flotilla(['runs', '--json'])).stdout) as RunJson[];
+    expect(runs).toHaveLength(2);
+    expect(runs.map((r) => r.repo).sort()).toEqual([...dirs].sort());
+    for (const r of runs) {
+      expect(r).toMatchObject({ mission: 'demo', ended: 'down' });
+      expect(r.summary.counts).toEqual({ done: 9 });
+      expect(existsSync(join(f.home, 'runs', r.id, 'events.jsonl'))).toBe(true);
+      expect(await readFile(join(f.home, 'runs', r.id, 'summary.txt'), 'utf8')).toContain('9 tasks: 9 done');
+    }
+    expect((await f.flotilla(['runs'])).stdout).toMatch(/demo-\S+\s+demo\s+.*9 done; wall \d/);
+  }, 300_000);
+
+  it("up after down starts the mission's tasks fresh; up --fresh --yes discards an open run", async () => {
+    await f.writeMission(simMission('again', 2, 'tasks:\n  - { id: t1, title: One, sim: { duration_ms: 300 } }\n'));
+    const first = await f.flotilla(['up', '--wait', '--timeout', '60'], { timeoutMs: 70_000 });
+    expect(first.code, first.stdout).toBe(0);
+    expect((await f.flotilla(['down', '--force'])).code).toBe(0);
+    const second = await f.flotilla(['up', '--wait', '--timeout', '60'], { timeoutMs: 70_000 });
+    expect(second.code, second.stdout).toBe(0);
+    // The task ran again: two done events in the archive, one in the open run.
+    const events = (await f.flotilla(['events', '--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as { task: string; to: string });
+    expect(events.filter((e) => e.to === 'done')).toHaveLength(1);
+    expect((await f.flotilla(['down', '--force'])).code).toBe(0);
+
+    // An open run left by a supervisor that is gone: --fresh without --yes and no terminal refuses, --yes archives it.
+    expect((await f.flotilla(['up'])).code).toBe(0);
+    const pid = (await f.status()).supervisor.pid;
+    process.kill(pid, 'SIGKILL');
+    const refused = await f.flotilla(['up', '--fresh']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('add --yes to confirm');
+    const fresh = await f.flotilla(['up', '--fresh', '--yes']);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(fresh.stdout).toMatch(/archived the open run again-\S+; starting fresh/);
+    const runs = JSON.parse((await f.flotilla(['runs', '--json'])).stdout) as RunJson[];
+    expect(runs.map((r) => r.ended)).toEqual(['fresh', 'down', 'down']);
+  }, 180_000);
+});
