@@ -36,7 +36,8 @@ export async function run(files: string[], opts: { agent?: string; parallel?: nu
     orchestrators: Array.from({ length: count }, (_, i) => ({ name: `r${i + 1}`, role: 'full-stack-dev' })),
     tasks,
   };
-  const dir = join(flotillaHome(), 'runs');
+  // Beside the archived runs (runs/), not among them.
+  const dir = join(flotillaHome(), 'adhoc');
   await mkdir(dir, { recursive: true });
   const file = join(dir, `${name}.yaml`);
   await writeFile(file, `# Ad-hoc mission written by "flotilla run"\n${stringify(mission)}`);
