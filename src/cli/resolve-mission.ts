@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FlotillaError } from '../core/errors.js';
-import { flotillaHome, missionKey, tmuxSocket } from '../core/paths.js';
+import { flotillaHome, missionKey, missionPaths, tmuxSocket } from '../core/paths.js';
 import { Registry, type RegistryEntry } from '../supervisor/registry.js';
 
 export interface MissionRef {
@@ -18,7 +18,13 @@ export interface MissionRef {
 export async function resolveMission(arg: string | undefined, opts: { socket?: string }): Promise<MissionRef> {
   const home = flotillaHome();
   const socket = tmuxSocket(opts.socket);
-  if (arg && !looksLikeFile(arg)) return { name: arg, socket, home };
+  if (arg && !looksLikeFile(arg)) {
+    if (existsSync(missionPaths(home, arg, socket).dir)) return { name: arg, socket, home };
+    const running = (await new Registry(home).list()).filter((e) => (e.socket ?? undefined) === socket);
+    if (running.some((e) => e.mission === arg)) return { name: arg, socket, home };
+    const list = running.map((e) => e.mission).join(', ');
+    throw new FlotillaError({ reason: 'usage', message: `no mission "${arg}" on this tmux server${socket ? ` (--socket ${socket})` : ''}; ${list ? `running: ${list}` : 'none is running'}` });
+  }
   const file = arg ?? (existsSync('flotilla.yaml') ? 'flotilla.yaml' : undefined);
   if (file) {
     if (!existsSync(file)) throw new FlotillaError({ reason: 'mission-not-found', file: resolve(file) });

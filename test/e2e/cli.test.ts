@@ -34,6 +34,17 @@ describe('bin/flotilla', () => {
     expect(await f.tmux(['list-sessions']).catch(() => 'no server')).toBe('no server');
   });
 
+  it('a command naming an unknown mission exits 2 and lists the running ones', async () => {
+    await f.writeMission('name: known\nagent: { kind: sim }\norchestrators:\n  - { name: a, role: backend-dev }\n');
+    expect((await f.flotilla(['up'])).code).toBe(0);
+    for (const cmd of [['down', 'nosuch'], ['status', 'nosuch'], ['events', 'nosuch']]) {
+      const r = await f.flotilla(cmd);
+      expect(r.code, cmd.join(' ')).toBe(2);
+      expect(r.stderr).toContain(`no mission "nosuch" on this tmux server (--socket ${f.socket}); running: known`);
+    }
+    expect((await f.status()).mission).toBe('known');
+  });
+
   it('up with a missing mission file exits 2 and says how to fix it', async () => {
     const r = await f.flotilla(['up', 'nope.yaml']);
     expect(r.code).toBe(2);
