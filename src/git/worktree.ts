@@ -226,3 +226,34 @@ export async function removeWorktree(spec: WorktreeSpec & { force: boolean }): P
   }
   return { removed: true, branchDeleted };
 }
+
+/**
+ * `down`: delete these branches (a run's task branches) where that loses no
+ * work: not checked out anywhere and merged into `base` (or holding nothing
+ * of its own); with `force`, every one not checked out. Branches that do not
+ * exist are skipped; the rest are reported with the reason they stay.
+ */
+export async function removeBranches(repo: string, branches: string[], base: string, force: boolean): Promise<{ removed: string[]; kept: { branch: string; why: 'checked-out' | 'unmerged-commits' }[] }> {
+  const root = await repoRoot(repo);
+  const git = new Git(root);
+  const checkedOut = new Set((await listWorktrees(root)).map((e) => e.branch).filter((b): b is string => Boolean(b)));
+  const removed: string[] = [];
+  const kept: { branch: string; why: 'checked-out' | 'unmerged-commits' }[] = [];
+  for (const branch of [...new Set(branches)]) {
+    if (!(await verifyBranch(root, branch))) continue;
+    if (checkedOut.has(branch)) {
+      kept.push({ branch, why: 'checked-out' });
+      continue;
+    }
+    if (!force) {
+      const merged = await git.run(['merge-base', '--is-ancestor', `refs/heads/${branch}`, `refs/heads/${base}`], { allowFail: true });
+      if (merged.exitCode !== 0) {
+        kept.push({ branch, why: 'unmerged-commits' });
+        continue;
+      }
+    }
+    await git.run(['branch', '-D', branch]);
+    removed.push(branch);
+  }
+  return { removed, kept };
+}

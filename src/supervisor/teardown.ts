@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { missionPaths, sessionName } from '../core/paths.js';
 import { readJson } from '../core/state-file.js';
-import { removeWorktree } from '../git/worktree.js';
+import { removeBranches, removeWorktree } from '../git/worktree.js';
 import type { TmuxServer } from '../tmux/server.js';
 import { requestControl } from './control-protocol.js';
 import { pidAlive, Registry } from './registry.js';
@@ -13,6 +13,9 @@ export interface TeardownReport {
   sessionKilled: boolean;
   removed: string[];
   kept: { orchestrator: string; worktree: string; branch: string; why: string }[];
+  /** The run's task branches deleted, and those kept with why (unmerged work, or checked out in a kept worktree). */
+  branchesRemoved: string[];
+  branchesKept: { branch: string; why: string }[];
 }
 
 /**
@@ -39,11 +42,19 @@ export async function teardown(opts: { mission: string; socket: string | undefin
   if (sessionKilled) await opts.tmux.killSession(session);
 
   const saved = await readJson<MissionStatus | undefined>(paths.state, undefined);
-  const report: TeardownReport = { mission: opts.mission, supervisorStopped, sessionKilled, removed: [], kept: [] };
+  const report: TeardownReport = { mission: opts.mission, supervisorStopped, sessionKilled, removed: [], kept: [], branchesRemoved: [], branchesKept: [] };
   for (const o of saved?.orchestrators ?? []) {
     const result = await removeWorktree({ repo: saved!.repo, path: o.worktree, branch: o.branch, base: saved!.base, force: opts.force });
     if (result.removed) report.removed.push(o.worktree);
     else report.kept.push({ orchestrator: o.name, worktree: o.worktree, branch: o.branch, why: result.reason ?? 'unknown' });
+  }
+  if (saved) {
+    // Only the branches this run made: one per task, and one per orchestrator. Nothing of another mission or run.
+    const prefix = `flotilla/${opts.mission}/`;
+    const branches = [...saved.tasks.map((t) => `${prefix}${t.id}`), ...saved.orchestrators.map((o) => `${prefix}${o.name}`)];
+    const result = await removeBranches(saved.repo, branches, saved.base, opts.force);
+    report.branchesRemoved = result.removed;
+    report.branchesKept = result.kept;
   }
   await rm(paths.heartbeats, { recursive: true, force: true });
   return report;

@@ -73,4 +73,35 @@ describe('runs', () => {
     const runs = JSON.parse((await f.flotilla(['runs', '--json'])).stdout) as RunJson[];
     expect(runs.map((r) => r.ended)).toEqual(['fresh', 'down', 'down']);
   }, 180_000);
+
+  it('down keeps the branches with unmerged work and says how to delete them; down --force leaves no branch of the run', async () => {
+    const tasks = Array.from({ length: 6 }, (_, i) => `  - { id: t${i + 1}, title: Task ${i + 1}, sim: { duration_ms: 200 } }`).join('\n');
+    await f.writeMission(simMission('clean', 2, `tasks:\n${tasks}\n`));
+    const up = await f.flotilla(['up', '--wait', '--timeout', '90'], { timeoutMs: 100_000 });
+    expect(up.code, up.stdout).toBe(0);
+    const branches = async () => (await git(f.repo.dir, 'branch', '--list', 'flotilla/clean/*', '--format=%(refname:short)')).split('\n').filter(Boolean);
+    expect((await branches()).length).toBeGreaterThanOrEqual(6);
+    // An unrelated branch under another mission's prefix is never touched.
+    await git(f.repo.dir, 'branch', 'flotilla/other/keep-me');
+
+    const down = await f.flotilla(['down']);
+    expect(down.code, down.stderr).toBe(0);
+    // Every sim task committed: each task branch is kept and listed, with the command that deletes it
+    // (or, when a kept worktree has it checked out, with that worktree).
+    const taskBranches = (await branches()).filter((b) => /\/t\d$/.test(b));
+    expect(taskBranches).toHaveLength(6);
+    for (const b of taskBranches) {
+      const alone = down.stdout.includes(`kept branch ${b}: has commits not merged into the base branch (delete it with: git branch -D ${b})`);
+      const inWorktree = new RegExp(`kept \\S+ \\(o\\d, branch ${b}\\): has commits not merged`).test(down.stdout);
+      expect(alone || inWorktree, `${b}\n${down.stdout}`).toBe(true);
+    }
+    // The orchestrators' own start branches hold nothing: gone.
+    expect(await branches()).not.toContain('flotilla/clean/o1');
+
+    const forced = await f.flotilla(['down', '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(await branches()).toEqual([]);
+    expect((await git(f.repo.dir, 'worktree', 'list')).split('\n')).toHaveLength(1);
+    expect(await git(f.repo.dir, 'branch', '--list', 'flotilla/other/keep-me')).toContain('keep-me');
+  }, 150_000);
 });

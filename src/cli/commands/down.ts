@@ -30,6 +30,11 @@ export async function run(mission: string | undefined, opts: { all?: boolean; fo
       print(`  archived run ${run.id}: ${s.tasks.length} tasks (${Object.entries(s.counts).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}), wall time ${(s.wallMs / 1000).toFixed(1)}s, speedup ${s.speedup.toFixed(2)}x; the next up starts fresh ("flotilla runs" lists past runs)`);
     }
     for (const w of r.removed) print(`  removed worktree ${w}`);
+    if (r.branchesRemoved.length > 0) print(`  removed ${r.branchesRemoved.length} branch${r.branchesRemoved.length === 1 ? '' : 'es'} of this run (merged or empty${opts.force ? ', or forced' : ''})`);
+    for (const b of r.branchesKept.filter((k) => k.why === 'unmerged-commits')) {
+      keptAny = true;
+      print(`  kept branch ${b.branch}: has commits not merged into the base branch (delete it with: git branch -D ${b.branch})`);
+    }
     for (const k of r.kept) {
       keptAny = true;
       const why = k.why === 'uncommitted-changes' ? 'has uncommitted changes' : 'has commits not merged into the base branch';
