@@ -30,7 +30,7 @@ export const AgentOverrideSchema = AgentSchema.partial();
 
 export const OrchestratorSchema = z.strictObject({
   name: safeName('an orchestrator name').describe('Unique name; also its branch and tmux window name.'),
-  role: safeName('a role name').describe('A role from roles/*.md.'),
+  role: safeName('a role name').default('developer').describe('A role from roles/*.md (default: developer, a general software developer).'),
   color: z.string().optional().describe('Pane colour: "#rrggbb" or a palette name (indigo, emerald, amber, rose, ...).'),
   agent: AgentOverrideSchema.optional().describe('Overrides of the mission\'s agent defaults.'),
 });

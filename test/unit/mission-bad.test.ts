@@ -19,7 +19,6 @@ const cases: Case[] = [
   ['wrong-type-priority', 5, 40, '"priority" must be a whole number, not number 1.5'],
   ['agent-empty', 2, 1, '"agent" is empty but must be a mapping'],
   ['missing-name', 2, 1, 'missing required key "name"', 'add "name:"'],
-  ['missing-role', 3, 5, 'missing required key "role" in orchestrators[0]', 'add "role:"'],
   ['missing-task-title', 5, 5, 'missing required key "title" in tasks[0]', 'add "title:"'],
   ['missing-file-ref', 4, 8, 'missing required key "test" in merge', 'add "test:"'],
   ['name-uppercase', 1, 7, 'invalid name "Alpha": the mission name must start with a lowercase letter', 'try "alpha"'],

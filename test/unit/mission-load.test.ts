@@ -27,6 +27,13 @@ async function writeMission(relPath: string, text: string, opts: { gitAt?: strin
 const minimal = 'name: tiny\norchestrators:\n  - { name: ann, role: backend-dev }\n';
 
 describe('good missions', () => {
+  test('a two-line team needs no roles: each orchestrator is a general developer', async () => {
+    const file = await writeMission('flotilla.yaml', 'name: tiny\norchestrators:\n  - { name: ann }\n  - { name: bob, role: qa-engineer }\n');
+    const result = await loadMission(file);
+    expect(result.errors).toEqual([]);
+    expect(result.value!.orchestrators.map((o) => o.role)).toEqual(['developer', 'qa-engineer']);
+  });
+
   test('missions/demo.yaml loads with no errors or warnings', async () => {
     const result = await loadMission(join(packageRoot, 'missions', 'demo.yaml'));
     expect(result.errors).toEqual([]);

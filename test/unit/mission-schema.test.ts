@@ -28,7 +28,8 @@ describe('mission JSON Schema', () => {
   test('nested objects reject unknown keys too, and enums are listed', () => {
     const orchestrator = schema.properties?.orchestrators?.items;
     expect(orchestrator?.additionalProperties).toBe(false);
-    expect(orchestrator?.required).toEqual(['name', 'role']);
+    expect(orchestrator?.required).toEqual(['name']);
+    expect(orchestrator?.properties?.role?.default).toBe('developer');
     expect(schema.properties?.agent?.properties?.kind?.enum).toEqual(['claude', 'codex', 'aider', 'gemini', 'generic', 'sim']);
   });
 
