@@ -11,6 +11,7 @@ interface JsonObject {
   items?: JsonObject;
   enum?: string[];
   minItems?: number;
+  default?: unknown;
 }
 
 describe('mission JSON Schema', () => {
