@@ -99,6 +99,7 @@ export async function recordTrust(file: string, dirs: string[]): Promise<string[
   return added;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not null, not an array): what Claude's config and settings files hold. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { Git } from '../git/git.js';
 import { CLAUDE_HOOK_EVENTS, type ClaudeHookEvent } from './hook-events.js';
 import { shellQuote } from '../core/shell-words.js';
+import { isRecord } from './claude-config.js';
 
 /**
  * Claude Code's hooks report each turn to Flotilla: `.claude/settings.local.json`
@@ -139,8 +140,4 @@ async function excludeFromGit(worktree: string, pattern: string): Promise<void> 
   if (current.split('\n').some((line) => line.trim() === pattern)) return;
   await mkdir(dirname(file), { recursive: true });
   await appendFile(file, `${current === '' || current.endsWith('\n') ? '' : '\n'}${pattern}\n`);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

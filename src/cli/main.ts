@@ -13,6 +13,12 @@ type Commander = typeof import('commander');
 const socketOption = ({ Option }: Commander) =>
   new Option('--socket <name>', 'private tmux server (tmux -L NAME); default $FLOTILLA_TMUX_SOCKET or your default server');
 
+/** `up` and `run` start agents: the same two options for Claude's trust and the checks made first. */
+const startOptions = (cmd: Command) =>
+  cmd
+    .option('--trust', 'record in Claude Code\'s config that you trust this repository and its worktrees')
+    .option('--no-preflight', 'skip the checks made before anything starts (flotilla doctor lists them)');
+
 /** Load the command's module only when it runs; extra leading arguments go before commander's. */
 function action(load: Loader, ...leading: unknown[]) {
   return async (...args: unknown[]) => {
@@ -35,16 +41,14 @@ export function buildProgram(commander: Commander): Command {
     .showHelpAfterError('(run "flotilla --help" for usage)')
     .exitOverride();
 
-  program
-    .command('up')
+  startOptions(program
+    .command('up'))
     .description('start the mission\'s supervisor, tmux session, worktrees and agents (default ./flotilla.yaml)')
     .argument('[mission]', 'mission file', 'flotilla.yaml')
     .addOption(socketOption(commander))
     .option('--foreground', 'keep the supervisor attached to this terminal')
     .option('--wait', 'block until every task is done or one failed for good')
     .option('--timeout <seconds>', 'with --wait: give up after this long', Number)
-    .option('--trust', 'record in Claude Code\'s config that you trust this repository and its worktrees')
-    .option('--no-preflight', 'skip the checks made before anything starts (flotilla doctor lists them)')
     .option('--fresh', 'archive the open run (its task history) and start the tasks over')
     .option('--yes', 'with --fresh: do not ask')
     .action(action(() => import('./commands/up.js')));
@@ -62,15 +66,13 @@ export function buildProgram(commander: Commander): Command {
     .option('--json', 'machine-readable output')
     .action(action(() => import('./commands/doctor.js')));
 
-  program
-    .command('run')
+  startOptions(program
+    .command('run'))
     .description('run prompt files in parallel as an ad-hoc mission in this repository, then wait for the end')
     .argument('<files...>', 'prompt files, one task each')
     .option('--agent <kind>', 'agent kind: claude, codex, aider, gemini, sim', 'claude')
     .option('--parallel <n>', 'agents working at once (default 4)', Number)
     .option('--timeout <seconds>', 'give up after this long', Number)
-    .option('--trust', 'record in Claude Code\'s config that you trust this repository and its worktrees')
-    .option('--no-preflight', 'skip the checks made before anything starts')
     .addOption(socketOption(commander))
     .action(action(() => import('./commands/run.js')));
 

@@ -10,8 +10,10 @@ import type { CheckResult, PreflightContext } from './preflight.js';
 /** Each orchestrator's agent can start, and Claude will not stop at a start-up dialog nobody sees. */
 export async function agentChecks(ctx: PreflightContext): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
-  for (const [command, group] of groupBy(ctx.mission.orchestrators.filter((o) => agentCommand(o.agent) !== undefined), (o) => `${agentCommand(o.agent)}\0${agentEnv(ctx, o).PATH ?? ''}`)) {
-    results.push(await commandCheck(ctx, command.split('\0')[0]!, group));
+  const withCommand = ctx.mission.orchestrators.filter((o) => agentCommand(o.agent) !== undefined);
+  // One check per command and PATH it is looked up on.
+  for (const group of groupBy(withCommand, (o) => `${agentCommand(o.agent)}\0${agentEnv(ctx, o).PATH ?? ''}`).values()) {
+    results.push(await commandCheck(ctx, agentCommand(group[0]!.agent)!, group));
   }
   const claudes = ctx.mission.orchestrators.filter((o) => o.agent.kind === 'claude');
   for (const [file, group] of groupBy(claudes, (o) => claudeConfigPaths(agentEnv(ctx, o)).global)) {
@@ -20,7 +22,8 @@ export async function agentChecks(ctx: PreflightContext): Promise<CheckResult[]>
   return results;
 }
 
-function agentEnv(ctx: PreflightContext, o: Orchestrator): NodeJS.ProcessEnv {
+/** The environment an orchestrator's agent starts with: up's own, overlaid with the mission's agent.env. */
+function agentEnv(ctx: Pick<PreflightContext, 'env'>, o: Orchestrator): NodeJS.ProcessEnv {
   return { ...ctx.env, ...o.agent.env };
 }
 
@@ -99,7 +102,7 @@ async function claudeChecks(ctx: PreflightContext, file: string, group: Orchestr
 export async function recordMissionTrust(mission: Mission, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
   const lines: string[] = [];
   const claudes = mission.orchestrators.filter((o) => o.agent.kind === 'claude');
-  for (const [file, group] of groupBy(claudes, (o) => claudeConfigPaths({ ...env, ...o.agent.env }).global)) {
+  for (const [file, group] of groupBy(claudes, (o) => claudeConfigPaths(agentEnv({ env }, o)).global)) {
     const dirs = [mission.repo, ...group.map((o) => join(mission.worktreesDir, o.name))];
     const added = await recordTrust(file, dirs);
     if (added.length > 0) lines.push(`recorded trust in ${file} for ${added.join(', ')}`);
