@@ -118,9 +118,10 @@ export function buildProgram(commander: Commander): Command {
 
   program
     .command('validate')
-    .description('check a mission file; errors name file:line:col')
+    .description('check a mission file (errors name file:line:col), then the checks up makes before starting')
     .argument('[mission]', 'mission file', 'flotilla.yaml')
     .option('--json', 'machine-readable output')
+    .option('--schema-only', 'check the file only, not the tools, repository and agents')
     .action(action(() => import('./commands/validate.js')));
 
   program

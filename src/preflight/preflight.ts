@@ -1,6 +1,8 @@
 import type { Mission } from '../mission/schema.js';
 import { agentChecks } from './agent-checks.js';
 import { toolChecks } from './tool-checks.js';
+import { workspaceChecks } from './workspace-checks.js';
+import { flotillaHome, tmuxSocket } from '../core/paths.js';
 
 /**
  * Everything that can be known to fail before anything starts: checked by
@@ -28,6 +30,9 @@ export interface PreflightOptions {
   /** What to run to start with trust recorded: the user's own command plus --trust. */
   trustCommand?: string;
   uid?: number;
+  /** Where running supervisors are registered, and the tmux server this mission would use. */
+  home?: string;
+  socket?: string;
 }
 
 export interface PreflightContext {
@@ -36,11 +41,13 @@ export interface PreflightContext {
   invokedAs: string;
   trustCommand: string;
   uid: number;
+  home: string;
+  socket: string | undefined;
 }
 
 export type Check = (ctx: PreflightContext) => Promise<CheckResult[]>;
 
-const CHECKS: Check[] = [toolChecks, agentChecks];
+const CHECKS: Check[] = [toolChecks, workspaceChecks, agentChecks];
 
 export async function runPreflight(mission: Mission, opts: PreflightOptions = {}): Promise<CheckResult[]> {
   const ctx: PreflightContext = {
@@ -49,6 +56,8 @@ export async function runPreflight(mission: Mission, opts: PreflightOptions = {}
     invokedAs: opts.invokedAs ?? 'flotilla',
     trustCommand: opts.trustCommand ?? `${opts.invokedAs ?? 'flotilla'} up --trust`,
     uid: opts.uid ?? process.getuid?.() ?? -1,
+    home: opts.home ?? flotillaHome(opts.env),
+    socket: tmuxSocket(opts.socket, opts.env),
   };
   return (await Promise.all(CHECKS.map((check) => check(ctx)))).flat();
 }

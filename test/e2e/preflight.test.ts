@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -129,5 +130,68 @@ describe('preflight', () => {
     for (const dir of [f.repo.dir, join(f.repo.dir, '.flotilla', 'worktrees', 'indigo'), join(f.repo.dir, '.flotilla', 'worktrees', 'emerald')]) {
       expect(config.projects[dir]?.hasTrustDialogAccepted, dir).toBe(true);
     }
+  });
+  it('a worktrees folder that cannot be made and a setup copy file that is missing: exit 2 with both, nothing created', async () => {
+    await f.writeMission('name: pre\nworktrees: README.md/wt\nsetup: { copy: [.env, ../outside] }\nagent: { kind: sim }\norchestrators:\n  - { name: a }\n');
+    const r = await f.flotilla(['up']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${join(f.repo.dir, 'README.md')} is a file, so the worktrees folder ${join(f.repo.dir, 'README.md', 'wt')} cannot be made`);
+    expect(r.stderr).toContain(`setup.copy ".env" does not exist in ${f.repo.dir}, so no worktree would get it`);
+    expect(r.stderr).toContain(`fix: create ${join(f.repo.dir, '.env')}, or remove ".env" from setup.copy`);
+    expect(r.stderr).toContain('setup.copy "../outside" is not a path inside the repository');
+    await expectNothingStarted();
+    if (process.getuid?.() !== 0) {
+      // Root writes anywhere, so an unwritable folder can only be shown as another user.
+      await mkdir(join(f.repo.scratch, 'locked'));
+      await chmod(join(f.repo.scratch, 'locked'), 0o555);
+      await f.writeMission(`name: pre\nworktrees: ${join(f.repo.scratch, 'locked', 'wt')}\nagent: { kind: sim }\norchestrators:\n  - { name: a }\n`);
+      const locked = await f.flotilla(['up']);
+      expect(locked.code).toBe(2);
+      expect(locked.stderr).toContain(`${join(f.repo.scratch, 'locked')} is not writable`);
+    }
+  });
+
+  it('the same mission already running on another tmux server is refused, and so is a mission using its worktrees', async () => {
+    const other = `${f.socket}-b`;
+    await f.writeMission('name: pre\nagent: { kind: sim }\norchestrators:\n  - { name: a }\n');
+    try {
+      const first = await f.flotilla(['up', '--socket', other]);
+      expect(first.code, first.stderr).toBe(0);
+      const again = await f.flotilla(['up']);
+      expect(again.code).toBe(2);
+      expect(again.stderr).toContain(`mission pre of ${f.repo.dir} is already running on tmux server "${other}"`);
+      expect(again.stderr).toContain(`fix: stop it first: `);
+      expect(again.stderr).toContain(`down pre --socket ${other}`);
+      // Another name, same orchestrator names and worktrees folder: it would take over the running agents' worktrees.
+      await f.writeMission('name: pre2\nagent: { kind: sim }\norchestrators:\n  - { name: a }\n', 'two.yaml');
+      const two = await f.flotilla(['up', 'two.yaml']);
+      expect(two.code).toBe(2);
+      expect(two.stderr).toContain(`mission pre (supervisor pid`);
+      expect(two.stderr).toContain(`is running in the same worktrees: ${join(f.repo.dir, '.flotilla', 'worktrees', 'a')}`);
+      expect(await f.tmux(['list-sessions']).catch(() => 'no server')).toBe('no server');
+    } finally {
+      await f.flotilla(['down', 'pre', '--force', '--socket', other]);
+      spawnSync('tmux', ['-L', other, 'kill-server'], { env: f.env, stdio: 'ignore' });
+    }
+  });
+
+  it('validate adds the preflight after the schema: problems with their fixes, exit 2; --schema-only skips it', async () => {
+    await f.writeMission('name: pre\nbase: trunk\nagent: { kind: sim }\norchestrators:\n  - { name: a }\n');
+    const r = await f.flotilla(['validate']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('flotilla.yaml: ok, 1 orchestrator');
+    expect(r.stdout).toContain(`preflight: problem: base branch "trunk" does not exist in ${f.repo.dir}`);
+    expect(r.stdout).toMatch(/preflight: 1 of \d+ checks found a problem; up would refuse to start/);
+    const json = JSON.parse((await f.flotilla(['validate', '--json'])).stdout) as { ok: boolean; errors: unknown[]; preflight: { check: string; ok: boolean }[] };
+    expect(json).toMatchObject({ ok: false, errors: [] });
+    expect(json.preflight.filter((c) => !c.ok).map((c) => c.check)).toEqual(['base-branch']);
+    const schemaOnly = await f.flotilla(['validate', '--schema-only']);
+    expect(schemaOnly.code).toBe(0);
+    expect(schemaOnly.stdout).not.toContain('preflight');
+    await f.writeMission('name: pre\nagent: { kind: sim }\norchestrators:\n  - { name: a }\n');
+    const good = await f.flotilla(['validate']);
+    expect(good.stdout).toMatch(/preflight: ok, \d+ checks/);
+    expect(good.code).toBe(0);
+    await expectNothingStarted();
   });
 });

@@ -3,11 +3,11 @@ import { invokedAs } from '../../core/invoked-as.js';
 import { paint, print, printJson } from '../../core/output.js';
 
 /** `flotilla doctor [MISSION] [--json]`: the checks `up` makes before starting, each as ok or problem with its fix. Exit 2 when any fails. */
-export async function run(file: string, opts: { json?: boolean }): Promise<number> {
+export async function run(file: string, opts: { json?: boolean; socket?: string }): Promise<number> {
   const { loadMissionOrThrow } = await import('../../mission/load.js');
   const mission = await loadMissionOrThrow(resolve(file));
   const { runPreflight, problems } = await import('../../preflight/preflight.js');
-  const results = await runPreflight(mission, { invokedAs: invokedAs() });
+  const results = await runPreflight(mission, { invokedAs: invokedAs(), socket: opts.socket });
   const failed = problems(results);
   if (opts.json) {
     printJson({ mission: mission.name, file: mission.file, ok: failed.length === 0, checks: results });

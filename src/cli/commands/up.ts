@@ -42,7 +42,7 @@ export async function run(file: string, opts: UpOptions): Promise<number> {
   }
   if (opts.preflight !== false) {
     const { runPreflight, problems } = await import('../../preflight/preflight.js');
-    const found = problems(await runPreflight(mission, { invokedAs: invokedAs(), trustCommand: withTrust(process.argv.slice(2)) }));
+    const found = problems(await runPreflight(mission, { invokedAs: invokedAs(), trustCommand: withTrust(process.argv.slice(2)), home, socket }));
     if (found.length > 0) throw new FlotillaError({ reason: 'preflight-failed', problems: found });
   }
   if (opts.foreground) {
