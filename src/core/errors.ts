@@ -75,7 +75,7 @@ export function describeFailure(f: Failure): string {
     case 'unknown-ref':
       return `"${f.ref}" does not name a commit in ${f.repo}.`;
     case 'worktree-conflict':
-      return `cannot use ${f.path} as the worktree for branch "${f.branch}": ${f.detail}. Remove it with "git worktree remove", or choose another orchestrator name.`;
+      return `cannot use ${f.path} as the worktree for branch "${f.branch}": ${f.detail}. ${f.detail.includes('not a worktree') ? 'Move or delete that folder' : `Remove it with "git worktree remove ${f.path}" if nothing runs there`}, or choose another orchestrator name.`;
     case 'invalid-mission':
       return f.messages.join('\n');
     case 'mission-not-found':

@@ -1,4 +1,8 @@
-/** Map with at most `limit` calls in flight: worktree creation in parallel without swamping git. */
+/**
+ * Map with at most `limit` calls in flight: worktree creation in parallel
+ * without swamping git. On a failure it still waits for the calls in flight
+ * (so a caller cleaning up sees everything they made), then throws the first error.
+ */
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
@@ -8,6 +12,8 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, in
       results[i] = await fn(items[i]!, i);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
   return results;
 }

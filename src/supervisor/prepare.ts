@@ -35,7 +35,7 @@ export function branchFor(mission: string, orchestrator: string): string {
  * parallel; the mission's setup steps run in each new one, output logged.
  * Existing worktrees are adopted as they are.
  */
-export async function prepareWorktrees(mission: Mission, paths: MissionPaths, log: (m: string) => void): Promise<Workspace[]> {
+export async function prepareWorktrees(mission: Mission, paths: MissionPaths, log: (m: string) => void, made: (path: string, branch: string) => void = () => {}): Promise<Workspace[]> {
   const repo = await repoRoot(mission.repo);
   if (!(await verifyBranch(repo, mission.base))) {
     throw new FlotillaError({ reason: 'unknown-base-branch', repo, base: mission.base });
@@ -50,6 +50,7 @@ export async function prepareWorktrees(mission: Mission, paths: MissionPaths, lo
       base: mission.base,
       adoptBranch: (b) => b.startsWith(`flotilla/${mission.name}/`),
     });
+    if (wt.created) made(wt.path, wt.branch);
     log(`${o.name}: worktree ${wt.path} on ${wt.branch} (${wt.created ? 'created' : 'adopted'})`);
     let setup: Workspace['setup'] = 'skipped';
     if (wt.created && (mission.setup.copy.length > 0 || mission.setup.run.length > 0)) {

@@ -6,6 +6,7 @@ import { FlotillaError } from '../core/errors.js';
 import { flotillaArgv } from '../core/package-root.js';
 import { missionKey, missionPaths, sessionName, type MissionPaths } from '../core/paths.js';
 import { readJson, writeJsonAtomic } from '../core/state-file.js';
+import { removeWorktree, worktreeState } from '../git/worktree.js';
 import { loadMissionOrThrow } from '../mission/load.js';
 import type { Mission } from '../mission/schema.js';
 import type { Heartbeat } from '../signals/heartbeat.js';
@@ -60,6 +61,8 @@ export class Supervisor {
   private tasks: TaskStore | undefined;
   private work: WorkLoop | undefined;
   private stopped: (() => void) | undefined;
+  /** What this start made, undone when it fails: worktrees created now, and the session if it is new. */
+  private readonly made: { worktrees: { path: string; branch: string }[]; session: boolean } = { worktrees: [], session: false };
 
   private constructor(
     private readonly mission: Mission,
@@ -98,10 +101,26 @@ export class Supervisor {
       await sup.bringUp();
     } catch (err) {
       logger.log(`start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+      await sup.undoFailedStart().catch((e) => logger.log(`could not undo the failed start: ${e}`));
       await sup.stop();
       throw err;
     }
     return sup;
+  }
+
+  /**
+   * A start that failed leaves nothing behind to trip the next one: the
+   * session it created is closed, and the worktrees it created go with their
+   * branches unless an agent already committed there.
+   */
+  private async undoFailedStart(): Promise<void> {
+    if (this.made.session) await this.tmux.killSession(this.entry.session);
+    for (const wt of this.made.worktrees) {
+      const spec = { repo: this.mission.repo, path: wt.path, branch: wt.branch, base: this.mission.base };
+      if ((await worktreeState(spec)).aheadBy > 0) continue;
+      await removeWorktree({ ...spec, force: true });
+      this.logger.log(`removed worktree ${wt.path} and branch ${wt.branch} of the failed start`);
+    }
   }
 
   /** Resolves when the supervisor has shut down. */
@@ -114,10 +133,11 @@ export class Supervisor {
     logger.log(`supervisor ${process.pid} starting mission "${mission.name}" (${mission.file})`);
     const run = await beginRun(this.paths, { mission: mission.name, repo: mission.repo, missionFile: mission.file, socket: this.opts.socket ?? null }, this.opts.home, (m) => logger.log(m));
     logger.log(`run ${run.id} (since ${new Date(run.startedAt).toISOString()})`);
-    const workspaces = await prepareWorktrees(mission, this.paths, (m) => logger.log(m));
+    const workspaces = await prepareWorktrees(mission, this.paths, (m) => logger.log(m), (path, branch) => this.made.worktrees.push({ path, branch }));
     const roles = await missionRoles(mission);
     const spec = await fleetSpec(mission, workspaces, { paths: this.paths, home: this.opts.home, socket: this.opts.socket, session: this.entry.session, roles });
     const fleet = await bringUp(this.tmux, spec);
+    this.made.session = fleet.created;
     await installKeys(this.tmux, [...flotillaArgv(), 'layout', ...(this.opts.socket ? ['--socket', this.opts.socket] : [])]);
     logger.log(`${fleet.created ? 'created' : 'adopted'} tmux session ${this.entry.session} with ${fleet.panes.size} agent panes`);
     this.track(workspaces, fleet, spec);

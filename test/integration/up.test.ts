@@ -1,4 +1,4 @@
-import { readFile, realpath } from 'node:fs/promises';
+import { mkdir, readFile, readdir, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { git } from '../helpers/git-repo.js';
@@ -81,6 +81,22 @@ describe('flotilla up', () => {
     expect(again.stderr).toContain('flotilla down alpha');
     const ls = JSON.parse((await f.flotilla(['ls', '--json'])).stdout) as { pid: number; mission: string; session: string }[];
     expect(ls).toEqual([expect.objectContaining({ pid, mission: 'alpha', session: 'flotilla-alpha' })]);
+  });
+
+  it('a start that fails half-way removes the worktrees it created and their branches, and keeps the folder that was in the way', async () => {
+    await f.writeMission(simMission('half', 2));
+    // o2's folder is taken by something that is not a worktree: o1 is made, then the start fails.
+    await mkdir(join(f.repo.dir, '.flotilla', 'worktrees', 'o2'), { recursive: true });
+    await writeFile(join(f.repo.dir, '.flotilla', 'worktrees', 'o2', 'notes.txt'), 'mine\n');
+    const r = await f.flotilla(['up']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('the directory exists and is not a worktree. Move or delete that folder');
+    expect(await readdir(join(f.repo.dir, '.flotilla', 'worktrees'))).toEqual(['o2']);
+    expect(await readFile(join(f.repo.dir, '.flotilla', 'worktrees', 'o2', 'notes.txt'), 'utf8')).toBe('mine\n');
+    expect(await git(f.repo.dir, 'branch', '--list', 'flotilla/*')).toBe('');
+    expect((await git(f.repo.dir, 'worktree', 'list')).trim().split('\n')).toHaveLength(1);
+    expect(await f.tmux(['list-sessions']).catch(() => 'no server')).toBe('no server');
+    expect(JSON.parse((await f.flotilla(['ls', '--json'])).stdout)).toEqual([]);
   });
 
   it('up --wait on a mission that is already running waits for its tasks instead of refusing', async () => {
