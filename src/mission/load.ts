@@ -119,7 +119,7 @@ function buildMission(doc: MissionDoc, file: string): Mission {
     streams: doc.streams ?? [],
     tasks: (doc.tasks ?? []).map((t) => (t.prompt_file !== undefined ? { ...t, prompt_file: resolve(dir, t.prompt_file) } : t)),
     dispatch: {
-      strategy: doc.dispatch?.strategy ?? 'round-robin',
+      strategy: doc.dispatch?.strategy ?? 'work-stealing',
       maxActive: doc.dispatch?.max_active ?? orchestrators.length,
       onTimeout: doc.dispatch?.on_timeout ?? 'requeue',
       stallAfterS: doc.dispatch?.stall_after ?? 120,

@@ -79,7 +79,7 @@ export const StreamSchema = z.strictObject({
 export const DISPATCH_STRATEGIES = ['round-robin', 'capability', 'work-stealing'] as const;
 
 export const DispatchSchema = z.strictObject({
-  strategy: z.enum(DISPATCH_STRATEGIES).optional(),
+  strategy: z.enum(DISPATCH_STRATEGIES).optional().describe('work-stealing (default): a free orchestrator of the task\'s role first, else any free one; capability: wait for one of its role; round-robin: roles ignored.'),
   max_active: z.number().int().min(1).optional().describe('At most this many agents work at once.'),
   on_timeout: z.enum(['requeue', 'cancel']).optional().describe('What happens to a task that timed out.'),
   stall_after: DurationSchema.optional().describe('A working agent silent this long is stalled: nudged once, then restarted (default 2m).'),

@@ -26,6 +26,17 @@ describe('dispatch strategies', () => {
     expect(pickOrchestrator({ role: 'backend-dev' }, busyMatch, 'work-stealing', -1)?.name).toBe('b');
   });
 
+  it('the default strategy gives a task to a free orchestrator of its role, else to anyone free', async () => {
+    const { loadMission } = await import('../../src/mission/load.js');
+    const { join } = await import('node:path');
+    const { packageRoot } = await import('../../src/core/package-root.js');
+    const strategy = (await loadMission(join(packageRoot, 'missions', 'demo.yaml'))).value!.dispatch.strategy;
+    const writers = [c('ada', 'backend-dev', true), c('grace', 'full-stack-dev', true), c('ursula', 'docs-writer', true)];
+    expect(pickOrchestrator({ role: 'docs-writer' }, writers, strategy, -1)?.name).toBe('ursula');
+    writers[2]!.free = false;
+    expect(pickOrchestrator({ role: 'docs-writer' }, writers, strategy, -1)?.name).toBe('ada');
+  });
+
   it('nobody free: nobody picked', () => {
     expect(pickOrchestrator({ role: null }, [c('a', 'x', false)], 'round-robin', -1)).toBeUndefined();
   });

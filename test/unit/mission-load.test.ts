@@ -72,7 +72,7 @@ describe('good missions', () => {
       orchestrators: [{ name: 'ann', index: 0, role: 'backend-dev', color: PALETTE.indigo, agent: { kind: 'claude' } }],
       streams: [],
       tasks: [],
-      dispatch: { strategy: 'round-robin', maxActive: 1, onTimeout: 'requeue', stallAfterS: 120 },
+      dispatch: { strategy: 'work-stealing', maxActive: 1, onTimeout: 'requeue', stallAfterS: 120 },
       merge: {},
     });
   });
