@@ -106,13 +106,14 @@ async function isDir(path: string): Promise<boolean> {
 }
 
 /**
+ * The worktrees, after pruning stale ones. Called under the repository lock:
  * `git worktree prune` may delete a worktree that a concurrent `worktree add`
- * has registered but not yet locked, so prune runs alone while adds share.
+ * has registered but not yet locked.
  */
-async function pruneIfStale(root: string, lockKey: string): Promise<WorktreeEntry[]> {
+async function pruneIfStale(root: string): Promise<WorktreeEntry[]> {
   const entries = await listWorktrees(root);
   if (!entries.some((e) => e.prunable && !e.locked)) return entries;
-  await withRepoLock(lockKey, () => new Git(root).run(['worktree', 'prune']));
+  await new Git(root).run(['worktree', 'prune']);
   return listWorktrees(root);
 }
 
@@ -129,33 +130,33 @@ export async function ensureWorktree(
   const { branch } = spec;
   const conflict = (detail: string) => new FlotillaError({ reason: 'worktree-conflict', path, branch, detail });
 
-  const entries = await pruneIfStale(root, lockKey);
-  const found = await findAt(entries, path);
-  if (found?.main) throw conflict('it is the main checkout of the repository');
-  if (found) {
-    if (found.entry.branch === branch) return { path, branch, created: false };
-    // A worktree that moved on to another branch we own (a task branch) is still ours.
-    if (found.entry.branch && spec.adoptBranch?.(found.entry.branch)) return { path, branch: found.entry.branch, created: false };
-    const on = found.entry.branch ? `branch "${found.entry.branch}"` : 'a detached HEAD';
-    throw conflict(`it is already a worktree on ${on}`);
-  }
-  const elsewhere = entries.find((e) => e.branch === branch);
-  if (elsewhere) throw conflict(`the branch is already checked out at ${elsewhere.path}`);
-  if (await isNonEmptyDir(path)) throw conflict('the directory exists and is not a worktree');
+  // Reading .git/worktrees while a sibling is being added fails ("failed to read
+  // .git/worktrees/o2/commondir: Success"), so the whole look-then-add holds the lock.
+  return withRepoLock(lockKey, async () => {
+    const entries = await pruneIfStale(root);
+    const found = await findAt(entries, path);
+    if (found?.main) throw conflict('it is the main checkout of the repository');
+    if (found) {
+      if (found.entry.branch === branch) return { path, branch, created: false };
+      // A worktree that moved on to another branch we own (a task branch) is still ours.
+      if (found.entry.branch && spec.adoptBranch?.(found.entry.branch)) return { path, branch: found.entry.branch, created: false };
+      const on = found.entry.branch ? `branch "${found.entry.branch}"` : 'a detached HEAD';
+      throw conflict(`it is already a worktree on ${on}`);
+    }
+    const elsewhere = entries.find((e) => e.branch === branch);
+    if (elsewhere) throw conflict(`the branch is already checked out at ${elsewhere.path}`);
+    if (await isNonEmptyDir(path)) throw conflict('the directory exists and is not a worktree');
 
-  const git = new Git(root);
-  await withRepoLock(lockKey, async () => {
+    const git = new Git(root);
     if (await verifyBranch(root, branch)) {
       await git.run(['worktree', 'add', '--', path, branch]);
-      return;
+    } else {
+      if (!(await verifyCommit(root, spec.base))) throw new FlotillaError({ reason: 'unknown-base-branch', repo: root, base: spec.base });
+      // --no-track: an agent branch made from origin/main must not push to main.
+      await git.run(['worktree', 'add', '--no-track', '-b', branch, '--', path, spec.base]);
     }
-    if (!(await verifyCommit(root, spec.base))) {
-      throw new FlotillaError({ reason: 'unknown-base-branch', repo: root, base: spec.base });
-    }
-    // --no-track: an agent branch made from origin/main must not push to main.
-    await git.run(['worktree', 'add', '--no-track', '-b', branch, '--', path, spec.base]);
+    return { path, branch, created: true };
   });
-  return { path, branch, created: true };
 }
 
 export async function worktreeState(spec: WorktreeSpec): Promise<WorktreeState> {
