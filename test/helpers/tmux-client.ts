@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { retryUntil, type FleetEnv } from './fleet-env.js';
+import { BIN, retryUntil, type FleetEnv, type RunResult } from './fleet-env.js';
 
 /**
  * A real tmux client attached to a session, as a person's terminal would be:
@@ -35,4 +35,14 @@ export async function attachClient(f: FleetEnv, session: string, size = { cols: 
 async function ttys(f: FleetEnv): Promise<string[]> {
   const out = await f.tmux(['list-clients', '-F', '#{client_tty}']).catch(() => '');
   return out.split('\n').filter(Boolean);
+}
+
+/** `flotilla ARGS` in a terminal of the given size, as a person runs it (stdout is a TTY). Output is not kept. */
+export function flotillaInPty(f: FleetEnv, args: string[], size: { cols: number; rows: number }): Promise<Pick<RunResult, 'code'>> {
+  const words = [process.execPath, BIN, ...args].map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ');
+  const inner = `stty cols ${size.cols} rows ${size.rows}; exec ${words}`;
+  return new Promise((resolve) => {
+    const child = spawn('script', ['-qfec', inner, '/dev/null'], { env: f.env, cwd: f.repo.dir, stdio: ['pipe', 'ignore', 'ignore'] });
+    child.on('close', (code) => resolve({ code: code ?? 1 }));
+  });
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeFleetEnv, retryUntil, simMission, type FleetEnv } from '../helpers/fleet-env.js';
-import { attachClient, type AttachedClient } from '../helpers/tmux-client.js';
+import { attachClient, flotillaInPty, type AttachedClient } from '../helpers/tmux-client.js';
 
 let f: FleetEnv;
 const clients: AttachedClient[] = [];
@@ -152,5 +152,21 @@ describe('changing layout keeps the client where it was', () => {
     await retryUntil(async () => (await windows('flotilla-stay')).length === 3, { what: 'Alt-t back to grid' });
     expect(await client.display('#{pane_id} #{window_name}')).toBe(`${o6} o5+o6`);
     expect(await inMode()).toEqual([]);
+  });
+});
+
+describe('window size', () => {
+  it('panes are made at the size of the terminal up runs in, so attaching there resizes nothing', async () => {
+    await f.writeMission(simMission('sized', 4));
+    const up = await flotillaInPty(f, ['up'], { cols: 150, rows: 45 });
+    expect(up.code).toBe(0);
+    const sizes = async () => (await f.tmux(['list-panes', '-s', '-t', '=flotilla-sized', '-F', '#{window_width}x#{window_height} #{pane_width}x#{pane_height}'])).trim().split('\n');
+    const before = await sizes();
+    expect(before.every((l) => l.startsWith('150x44 '))).toBe(true); // one row for the status line
+
+    const client = await attachClient(f, 'flotilla-sized', { cols: 150, rows: 45 });
+    clients.push(client);
+    expect(await client.display('#{client_width}x#{client_height}')).toBe('150x45');
+    expect(await sizes()).toEqual(before);
   });
 });
