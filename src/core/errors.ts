@@ -88,7 +88,7 @@ export function describeFailure(f: Failure): string {
       return `mission "${f.mission}" is not running. Start it with "flotilla up".`;
     case 'inside-other-tmux':
       return [
-        `this terminal is inside another tmux server than the one session ${f.session} runs on, and tmux will not nest them unasked.`,
+        `session ${f.session} runs on another tmux server than the one this terminal is in, and tmux does not nest sessions unasked.`,
         `  detach first (your prefix, then d) and run:  ${f.attach}`,
         `  or nest it in this pane:                    TMUX= ${f.attach}`,
       ].join('\n');

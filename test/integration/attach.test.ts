@@ -48,7 +48,7 @@ describe('flotilla attach from inside tmux', () => {
 
     const attach = await f.flotilla(['attach', 'there'], { env: await paneEnv(otherTmux, '=mine:') });
     expect(attach.code).toBe(1);
-    expect(attach.stderr).toContain('inside another tmux server');
+    expect(attach.stderr).toContain('session flotilla-there runs on another tmux server than the one this terminal is in');
     expect(attach.stderr).toContain(`detach first (your prefix, then d) and run:  tmux -L ${f.socket} attach -t flotilla-there`);
     expect(attach.stderr).toContain(`TMUX= tmux -L ${f.socket} attach -t flotilla-there`);
     // the supervisor's own control-mode client aside, nobody is attached to the mission
