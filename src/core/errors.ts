@@ -16,6 +16,8 @@ export type Failure =
   | { reason: 'mission-not-found'; file: string }
   | { reason: 'already-running'; mission: string; pid: number; session: string }
   | { reason: 'not-running'; mission: string }
+  /** `attach` from a pane of one tmux server to a session on another. */
+  | { reason: 'inside-other-tmux'; session: string; attach: string }
   | { reason: 'ambiguous-mission'; missions: string[] }
   | { reason: 'supervisor-unreachable'; mission: string; detail: string }
   | { reason: 'supervisor-failed'; mission: string; log: string; tail: string }
@@ -84,6 +86,12 @@ export function describeFailure(f: Failure): string {
       return `mission "${f.mission}" is already running (supervisor pid ${f.pid}, tmux session ${f.session}). Attach with "flotilla attach ${f.mission}", or stop it first with "flotilla down ${f.mission}".`;
     case 'not-running':
       return `mission "${f.mission}" is not running. Start it with "flotilla up".`;
+    case 'inside-other-tmux':
+      return [
+        `session ${f.session} runs on another tmux server than the one this terminal is in, and tmux does not nest sessions unasked.`,
+        `  detach first (your prefix, then d) and run:  ${f.attach}`,
+        `  or nest it in this pane:                    TMUX= ${f.attach}`,
+      ].join('\n');
     case 'ambiguous-mission':
       return `several missions are running (${f.missions.join(', ')}); name one.`;
     case 'supervisor-unreachable':

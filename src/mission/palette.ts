@@ -1,27 +1,44 @@
 /**
  * Pane colours. The order matters: orchestrators without an explicit colour
  * take palette entries in this order, so the first four are the most distinct.
+ * Names are printed in these colours on the status bar and pane borders, so
+ * each must stay readable on STATUS_BAR.bg (test/unit/palette.test.ts checks it):
+ * Tailwind's 400 shades, since the 500 ones (indigo #6366f1: 3.4:1) are too dark.
  */
 export const PALETTE: Readonly<Record<string, string>> = Object.freeze({
-  indigo: '#6366f1',
-  emerald: '#10b981',
-  amber: '#f59e0b',
-  rose: '#f43f5e',
-  sky: '#0ea5e9',
-  violet: '#8b5cf6',
-  lime: '#84cc16',
-  orange: '#f97316',
-  teal: '#14b8a6',
-  fuchsia: '#d946ef',
-  cyan: '#06b6d4',
-  red: '#ef4444',
-  yellow: '#eab308',
-  pink: '#ec4899',
-  blue: '#3b82f6',
-  green: '#22c55e',
-  purple: '#a855f7',
+  indigo: '#818cf8',
+  emerald: '#34d399',
+  amber: '#fbbf24',
+  rose: '#fb7185',
+  sky: '#38bdf8',
+  violet: '#a78bfa',
+  lime: '#a3e635',
+  orange: '#fb923c',
+  teal: '#2dd4bf',
+  fuchsia: '#e879f9',
+  cyan: '#22d3ee',
+  red: '#f87171',
+  yellow: '#facc15',
+  pink: '#f472b6',
+  blue: '#60a5fa',
+  green: '#4ade80',
+  purple: '#c084fc',
   slate: '#94a3b8',
 });
+
+/**
+ * The status bar of Flotilla sessions: neutral, dark, and the same on every
+ * terminal theme, so coloured names read the same everywhere (tmux's default
+ * green bar made emerald and sky unreadable). 256-colour terminals get
+ * colour235 / colour252, the nearest entries.
+ */
+export const STATUS_BAR = Object.freeze({ bg: '#262626', fg: '#d0d0d0' });
+
+/**
+ * WCAG 2 minimum for normal text. Bold terminal text is not "large text" in
+ * WCAG's sense (18.66 px bold), so the 3:1 allowance does not apply.
+ */
+export const MIN_CONTRAST = 4.5;
 
 export const PALETTE_NAMES: readonly string[] = Object.keys(PALETTE);
 
@@ -43,7 +60,8 @@ export function defaultColor(index: number, taken: Set<string>): string {
   for (const hex of Object.values(PALETTE)) if (!taken.has(hex)) return hex;
   for (let step = 0; ; step++) {
     const hue = ((index + step) * 137.508) % 360;
-    const light = 0.55 + 0.1 * (((index + step) >> 3) % 2);
+    // 0.72 keeps the darkest hue (blue) at 4.8:1 on the status bar.
+    const light = 0.72 + 0.08 * (((index + step) >> 3) % 2);
     const hex = hslToHex(hue, 0.7, light);
     if (!taken.has(hex)) return hex;
   }
@@ -54,6 +72,20 @@ export function tint(hex: string, amount: number): string {
   const rgb = hexToRgb(hex);
   const keep = 1 - Math.min(Math.max(amount, 0), 1);
   return rgbToHex(rgb.map((c) => Math.round(c * keep)) as [number, number, number]);
+}
+
+/** WCAG 2 contrast ratio of two #rrggbb colours, from 1 (same) to 21 (black on white). */
+export function contrastRatio(a: string, b: string): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+function luminance(hex: string): number {
+  const [r, g, b] = hexToRgb(hex).map((c) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  }) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
 export function hexToRgb(hex: string): [number, number, number] {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { makeDiagnostic, type Diagnostic } from './diagnostics.js';
 import type { Locator, YamlPath } from './locate.js';
-import { PALETTE_NAMES, resolveColor } from './palette.js';
+import { MIN_CONTRAST, PALETTE_NAMES, STATUS_BAR, contrastRatio, resolveColor } from './palette.js';
 import type { AgentConfig, MissionDoc } from './schema.js';
 import { closest, didYouMean } from './suggest.js';
 
@@ -79,6 +79,9 @@ export function checkRules(m: MissionDoc, ctx: RuleContext): Diagnostic[] {
       error(path, `invalid color "${o.color}"`, near ? `did you mean "${near}"?` : `use "#rrggbb" or a palette name: ${PALETTE_NAMES.join(', ')}`);
       return;
     }
+    const contrast = contrastRatio(hex, STATUS_BAR.bg);
+    if (contrast < MIN_CONTRAST)
+      report('warning', path, `color ${hex} of "${o.name}" is hard to read on the status bar (contrast ${contrast.toFixed(1)}:1, under ${MIN_CONTRAST}:1)`, `pick a lighter color, or a palette name: ${PALETTE_NAMES.join(', ')}`);
     const owner = colorOwners.get(hex);
     if (owner) report('warning', path, `orchestrator "${o.name}" has the same color as "${owner}" (${hex})`, 'pick another color, or drop "color:" to get a distinct one from the palette');
     else colorOwners.set(hex, o.name);

@@ -5,6 +5,8 @@ import { dirname } from 'node:path';
 import { FlotillaError } from '../core/errors.js';
 import { flotillaArgv } from '../core/package-root.js';
 import { missionKey, missionPaths } from '../core/paths.js';
+import { TmuxServer } from '../tmux/server.js';
+import { formatWindowSize, windowSizeFor, WINDOW_SIZE_ENV } from '../tmux/window-size.js';
 import { Registry, type RegistryEntry } from './registry.js';
 
 /**
@@ -18,10 +20,12 @@ export async function startDetached(opts: { missionFile: string; mission: string
   const logOffset = sizeOf(paths.log);
   const fd = openSync(paths.log, 'a');
   const [node, bin] = flotillaArgv();
+  // The supervisor has no terminal: it makes the session at the size of this one.
+  const windowSize = formatWindowSize(await windowSizeFor(new TmuxServer(opts.socket), process.stdout));
   const child = spawn(node!, [bin!, 'supervise', opts.missionFile, ...(opts.socket ? ['--socket', opts.socket] : [])], {
     detached: true,
     stdio: ['ignore', 'ignore', fd],
-    env: { ...process.env, FLOTILLA_HOME: opts.home },
+    env: { ...process.env, FLOTILLA_HOME: opts.home, [WINDOW_SIZE_ENV]: windowSize },
   });
   closeSync(fd);
   let exited: number | null | undefined;

@@ -14,6 +14,7 @@ import { stateCommand } from '../tmux/decorate.js';
 import { bringUp, listPanes, respawnPane, type Fleet, type FleetSpec } from '../tmux/fleet.js';
 import { installKeys } from '../tmux/keys.js';
 import { TmuxServer } from '../tmux/server.js';
+import type { WindowSize } from '../tmux/window-size.js';
 import { serveControl, type ControlReply, type ControlRequest } from './control-protocol.js';
 import { HeartbeatWatcher } from './heartbeat-watcher.js';
 import { Logger } from './logger.js';
@@ -35,6 +36,8 @@ export interface SupervisorOptions {
   socket: string | undefined;
   home: string;
   foreground: boolean;
+  /** The size to create the tmux session at (the terminal `up` ran in); a default without one. */
+  windowSize?: WindowSize;
 }
 
 /** How often pane liveness is read (one tmux call for all panes) and the registry heartbeat written. */
@@ -136,7 +139,7 @@ export class Supervisor {
     const workspaces = await prepareWorktrees(mission, this.paths, (m) => logger.log(m), (path, branch) => this.made.worktrees.push({ path, branch }));
     const roles = await missionRoles(mission);
     const spec = await fleetSpec(mission, workspaces, { paths: this.paths, home: this.opts.home, socket: this.opts.socket, session: this.entry.session, roles });
-    const fleet = await bringUp(this.tmux, spec);
+    const fleet = await bringUp(this.tmux, { ...spec, size: this.opts.windowSize });
     this.made.session = fleet.created;
     await installKeys(this.tmux, [...flotillaArgv(), 'layout', ...(this.opts.socket ? ['--socket', this.opts.socket] : [])]);
     logger.log(`${fleet.created ? 'created' : 'adopted'} tmux session ${this.entry.session} with ${fleet.panes.size} agent panes`);

@@ -1,3 +1,4 @@
+import { STATUS_BAR } from '../mission/palette.js';
 import type { Fleet, FleetSpec, PaneSpec } from './fleet.js';
 import { exactSession } from './server.js';
 
@@ -11,6 +12,9 @@ export const BORDER_FORMAT =
 
 export const KEY_TABLE = 'flotilla';
 
+/** The status bar's own style, so orchestrator names in their colours read the same whatever the user's theme. */
+export const STATUS_STYLE = `bg=${STATUS_BAR.bg},fg=${STATUS_BAR.fg}`;
+
 export function decorateCommands(spec: FleetSpec, fleet: Fleet, windows: { target: string; agents: PaneSpec[] }[]): string[][] {
   const session = exactSession(spec.session);
   const cmds: string[][] = [
@@ -18,6 +22,7 @@ export function decorateCommands(spec: FleetSpec, fleet: Fleet, windows: { targe
     ['set-option', '-t', `${session}:`, '@flotilla_layout', spec.layout.name],
     ['set-option', '-t', `${session}:`, 'status-left', `#[bold] ⚓ #{s/^flotilla-//:session_name} #[default]`],
     ['set-option', '-t', `${session}:`, 'status-left-length', '40'],
+    ['set-option', '-t', `${session}:`, 'status-style', STATUS_STYLE],
   ];
   const ordered = spec.panes.filter((p) => fleet.panes.has(p.name));
   ordered.forEach((agent, i) => {
@@ -70,9 +75,14 @@ export function windowStatusCommands(windowTarget: string, agents: { name: strin
   const names = agents.map((a) => `#[fg=${a.color}]${a.name}#[default]`).join(' ');
   const label = agents.length > 0 ? names : 'status';
   const set = (option: string, value: string) => ['set-option', '-w', '-t', windowTarget, option, value];
+  // Window options, not session ones: a user's global window-status-current-style (bg=red, say) would
+  // otherwise sit under the coloured names. #[default] in a label returns to these styles.
   return [
+    set('window-status-style', STATUS_STYLE),
+    set('window-status-last-style', STATUS_STYLE),
+    set('window-status-current-style', `${STATUS_STYLE},bold`),
     set('window-status-format', ` #I ${label} `),
-    set('window-status-current-format', `#[reverse] #I #[noreverse]#[bold] ${label} #[default]`),
+    set('window-status-current-format', `#[reverse] #I #[noreverse] ${label} `),
   ];
 }
 

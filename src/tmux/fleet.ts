@@ -3,6 +3,7 @@ import { groupIntoWindows } from '../layout/catalog.js';
 import { paneFormat, parsePanes, type PaneInfo } from './format.js';
 import { exactSession, type TmuxServer } from './server.js';
 import { decorateCommands } from './decorate.js';
+import { DEFAULT_WINDOW_SIZE, type WindowSize } from './window-size.js';
 
 /** One orchestrator's pane: what runs in it, where, and how it looks. */
 export interface PaneSpec {
@@ -23,6 +24,8 @@ export interface FleetSpec {
   panes: PaneSpec[];
   /** #rrggbb background per pane name, when the mission asks for tinted panes. */
   backgrounds?: Map<string, string>;
+  /** The windows' size when the session is created: the attaching client's (see window-size.ts). */
+  size?: WindowSize;
 }
 
 export interface WindowPlan {
@@ -88,12 +91,13 @@ export function windowsOf(spec: Pick<FleetSpec, 'panes'>, fleet: Pick<Fleet, 'pa
 async function create(server: TmuxServer, spec: FleetSpec): Promise<Fleet> {
   const target = exactSession(spec.session);
   const commands: string[][] = [];
+  const size = spec.size ?? DEFAULT_WINDOW_SIZE;
   planWindows(spec.layout, spec.panes).forEach((win, w) => {
     const winTarget = `${target}:=${win.name}`;
     const first = win.status ? { tag: 'status', cwd: spec.status.cwd, env: {}, argv: spec.status.argv } : paneLaunch(win.agents[0]!);
     const rest = win.status ? win.agents : win.agents.slice(1);
     if (w === 0) {
-      commands.push(['new-session', '-d', '-s', spec.session, '-n', win.name, '-x', '240', '-y', '64', ...launchArgs(first)]);
+      commands.push(['new-session', '-d', '-s', spec.session, '-n', win.name, '-x', String(size.width), '-y', String(size.height), ...launchArgs(first)]);
     } else {
       commands.push(['new-window', '-d', '-t', `${target}:`, '-n', win.name, ...launchArgs(first)]);
     }

@@ -31,7 +31,9 @@ export function flotillaBindings(layoutCommand: string[]): KeyBinding[] {
     {
       key: 'M-t',
       description: 'toggle between tabs (a window each) and grid (2x2 windows)',
-      command: ['run-shell', '-b', layoutCommand.map(shellQuote).join(' ') + ' toggle --session "#{session_name}"'],
+      // run-shell shows a command's output in view mode over the pane (the "[0/0]" that stays until q):
+      // only a failure should, so the "session: tabs" line goes to /dev/null.
+      command: ['run-shell', '-b', layoutCommand.map(shellQuote).join(' ') + ' toggle --session "#{session_name}" >/dev/null'],
     },
   ];
 }

@@ -15,6 +15,9 @@ export async function rearrange(server: TmuxServer, session: string, mode: Arran
   const current = (await server.tryRun(['show-options', '-v', '-t', `${exactSession(session)}:`, '@flotilla_layout']))?.trim();
   const target: ArrangeMode = mode === 'toggle' ? (current === 'tabs' ? 'grid' : 'tabs') : mode;
   const before = await listPanes(server, session);
+  // Breaking out or joining the pane in view takes its window away, and tmux shows another (the status
+  // window, often) to every client of the session: bring the pane that was in view back at the end.
+  const inView = (await server.tryRun(['display-message', '-p', '-t', `${exactSession(session)}:`, '#{pane_id}']))?.trim();
   const agents = before.filter((p) => p.orchestrator).sort((a, b) => (a.orchestratorIndex ?? 0) - (b.orchestratorIndex ?? 0));
   const perWindow = new Map<string, number>();
   for (const p of before) perWindow.set(p.windowId, (perWindow.get(p.windowId) ?? 0) + 1);
@@ -43,6 +46,7 @@ export async function rearrange(server: TmuxServer, session: string, mode: Arran
   const status = before.find((p) => !p.orchestrator);
   if (status && (perWindow.get(status.windowId) ?? 0) > 1) cmds.push(['rename-window', '-t', status.paneId, 'status']);
   cmds.push(['set-option', '-t', `${exactSession(session)}:`, '@flotilla_layout', target]);
+  if (inView?.startsWith('%')) cmds.push(['select-window', '-t', inView], ['select-pane', '-t', inView]);
   await server.chain(cmds);
   return target;
 }

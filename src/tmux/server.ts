@@ -1,4 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { FlotillaError } from '../core/errors.js';
 
 /**
@@ -47,15 +48,47 @@ export class TmuxServer {
     return (await this.tryRun(['has-session', '-t', exactSession(session)])) !== undefined;
   }
 
-  /** Hand this terminal to tmux: attach, or switch-client when already inside this server. */
+  /**
+   * Hand this terminal to tmux: attach, or switch-client when already inside this server (attach
+   * there fails with "sessions should be nested with care"). switch-client finds the client to
+   * move from $TMUX_PANE, so this one keeps the environment.
+   */
   attachInteractive(session: string, inside: boolean): number {
     const args = [...this.prefix, inside ? 'switch-client' : 'attach-session', '-t', exactSession(session)];
     return spawnSync('tmux', args, { stdio: 'inherit' }).status ?? 1;
   }
 
+  /** The command a person types to attach to SESSION on this server. */
+  attachCommand(session: string): string {
+    return ['tmux', ...this.prefix, 'attach', '-t', session].join(' ');
+  }
+
+  /**
+   * Where this process stands: outside tmux, in a pane of this server, or in a pane of another
+   * server. $TMUX is "socket path,pid,session"; this server's path comes from tmux itself, so
+   * -L names, TMUX_TMPDIR and symlinked temp dirs resolve as tmux resolves them.
+   */
+  async whereAmI(env: NodeJS.ProcessEnv = process.env): Promise<'outside' | 'inside' | 'inside-other'> {
+    const mine = env.TMUX?.split(',')[0];
+    if (!mine) return 'outside';
+    const path = (await this.tryRun(['display-message', '-p', '#{socket_path}']))?.trim();
+    return path && samePath(path, mine) ? 'inside' : 'inside-other';
+  }
+
   async killSession(session: string): Promise<void> {
     await this.tryRun(['kill-session', '-t', exactSession(session)]);
   }
+}
+
+function samePath(a: string, b: string): boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  return a === b || real(a) === real(b);
 }
 
 /** `=name` matches a session name exactly instead of by prefix. */

@@ -1,11 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeFleetEnv, retryUntil, simMission, type FleetEnv } from '../helpers/fleet-env.js';
+import { attachClient, flotillaInPty, type AttachedClient } from '../helpers/tmux-client.js';
 
 let f: FleetEnv;
+const clients: AttachedClient[] = [];
 beforeEach(async () => {
   f = await makeFleetEnv();
 });
 afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
   await f.cleanup();
 });
 
@@ -103,5 +106,67 @@ describe('grid order', () => {
       .sort((a, b) => Number(a[0]) - Number(b[0]) || Number(a[1]) - Number(b[1]));
     expect(cells.map((c) => c[2])).toEqual(['o1', 'o2', 'o3', 'o4']);
     expect(cells.find((c) => c[3] === '1')?.[2]).toBe('o1');
+  });
+});
+
+describe('changing layout keeps the client where it was', () => {
+  const paneOf = async (name: string) => (await f.tmux(['show-options', '-v', '-t', '=flotilla-stay:', `@flotilla_pane_${name.slice(1)}`])).trim();
+  const inMode = async () => (await f.tmux(['list-panes', '-s', '-t', '=flotilla-stay', '-F', '#{pane_id}:#{pane_in_mode}'])).trim().split('\n').filter((l) => l.endsWith(':1'));
+
+  it('flotilla layout leaves an attached client on its pane', async () => {
+    await f.writeMission(simMission('stay', 6));
+    expect((await f.flotilla(['up'])).code).toBe(0);
+    const client = await attachClient(f, 'flotilla-stay');
+    clients.push(client);
+    const o3 = await paneOf('o3');
+    await f.tmux(['select-window', '-t', o3]);
+    await f.tmux(['select-pane', '-t', o3]);
+    expect(await client.display('#{pane_id}')).toBe(o3);
+
+    expect((await f.flotilla(['layout', 'tabs'])).code).toBe(0);
+    expect(await windows('flotilla-stay')).toEqual(['status:1', 'o1:1', 'o2:1', 'o3:1', 'o4:1', 'o5:1', 'o6:1']);
+    expect(await client.display('#{pane_id} #{window_name}')).toBe(`${o3} o3`);
+
+    expect((await f.flotilla(['layout', 'grid'])).code).toBe(0);
+    expect(await windows('flotilla-stay')).toEqual(['status:1', 'o1+o2+o3+o4:4', 'o5+o6:2']);
+    expect(await client.display('#{pane_id} #{window_name}')).toBe(`${o3} o1+o2+o3+o4`);
+    expect(await inMode()).toEqual([]);
+  });
+
+  it('Alt-t switches tabs and grid in place, and leaves no pane in view mode', async () => {
+    await f.writeMission(simMission('stay', 6));
+    expect((await f.flotilla(['up'])).code).toBe(0);
+    const client = await attachClient(f, 'flotilla-stay');
+    clients.push(client);
+    const o6 = await paneOf('o6');
+    await f.tmux(['select-window', '-t', o6]);
+    await f.tmux(['select-pane', '-t', o6]);
+
+    client.press('\x1bt');
+    await retryUntil(async () => (await f.tmux(['show-options', '-v', '-t', '=flotilla-stay:', '@flotilla_layout'])).trim() === 'tabs', { what: 'Alt-t to switch to tabs' });
+    await retryUntil(async () => (await windows('flotilla-stay')).length === 7, { what: 'seven windows' });
+    expect(await client.display('#{pane_id} #{window_name}')).toBe(`${o6} o6`);
+    expect(await inMode()).toEqual([]);
+
+    client.press('\x1bt');
+    await retryUntil(async () => (await windows('flotilla-stay')).length === 3, { what: 'Alt-t back to grid' });
+    expect(await client.display('#{pane_id} #{window_name}')).toBe(`${o6} o5+o6`);
+    expect(await inMode()).toEqual([]);
+  });
+});
+
+describe('window size', () => {
+  it('panes are made at the size of the terminal up runs in, so attaching there resizes nothing', async () => {
+    await f.writeMission(simMission('sized', 4));
+    const up = await flotillaInPty(f, ['up'], { cols: 150, rows: 45 });
+    expect(up.code).toBe(0);
+    const sizes = async () => (await f.tmux(['list-panes', '-s', '-t', '=flotilla-sized', '-F', '#{window_width}x#{window_height} #{pane_width}x#{pane_height}'])).trim().split('\n');
+    const before = await sizes();
+    expect(before.every((l) => l.startsWith('150x44 '))).toBe(true); // one row for the status line
+
+    const client = await attachClient(f, 'flotilla-sized', { cols: 150, rows: 45 });
+    clients.push(client);
+    expect(await client.display('#{client_width}x#{client_height}')).toBe('150x45');
+    expect(await sizes()).toEqual(before);
   });
 });

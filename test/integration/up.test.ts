@@ -1,6 +1,7 @@
 import { mkdir, readFile, readdir, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PALETTE, STATUS_BAR } from '../../src/mission/palette.js';
 import { git } from '../helpers/git-repo.js';
 import { makeFleetEnv, retryUntil, simMission, type FleetEnv } from '../helpers/fleet-env.js';
 
@@ -25,7 +26,7 @@ const panes = async () =>
 
 describe('flotilla up', () => {
   it('builds colored panes, one per orchestrator, each running its agent in its own worktree on its own branch', async () => {
-    await f.writeMission(simMission('alpha', 5, '  - { name: o6, role: qa-engineer, color: "#123456" }\n'));
+    await f.writeMission(simMission('alpha', 5, '  - { name: o6, role: qa-engineer, color: "#c0ffee" }\n'));
     const up = await f.flotilla(['up']);
     expect(up.code, up.stderr).toBe(0);
     expect(up.stdout).toContain(`tmux -L ${f.socket} attach -t flotilla-alpha`);
@@ -39,8 +40,8 @@ describe('flotilla up', () => {
     expect(s.socket).toBe(f.socket);
     expect(s.supervisor.alive).toBe(true);
     expect(s.orchestrators.map((o) => o.name)).toEqual(['o1', 'o2', 'o3', 'o4', 'o5', 'o6']);
-    expect(s.orchestrators.map((o) => o.color).slice(0, 4)).toEqual(['#6366f1', '#10b981', '#f59e0b', '#f43f5e']);
-    expect(s.orchestrators[5]!.color).toBe('#123456');
+    expect(s.orchestrators.map((o) => o.color).slice(0, 4)).toEqual([PALETTE.indigo, PALETTE.emerald, PALETTE.amber, PALETTE.rose]);
+    expect(s.orchestrators[5]!.color).toBe('#c0ffee');
     for (const o of s.orchestrators) expect(o.heartbeat_age_s).toBeLessThan(5);
 
     const live = await panes();
@@ -62,9 +63,14 @@ describe('flotilla up', () => {
     // the pane title carries name, role and state; the window's status entry carries the colors
     const title = await f.tmux(['display', '-p', '-t', s.orchestrators[0]!.pane!, '#{T:pane-border-format}']);
     expect(title).toContain('o1 · backend-dev · idle');
-    expect(title).toContain('fg=#6366f1');
+    expect(title).toContain(`fg=${PALETTE.indigo}`);
     const winFormat = await f.tmux(['show-options', '-w', '-v', '-t', s.orchestrators[0]!.pane!, 'window-status-format']);
-    expect(winFormat).toContain('#[fg=#6366f1]o1');
+    expect(winFormat).toContain(`#[fg=${PALETTE.indigo}]o1`);
+    // a status bar of the session's own, on which the palette reads (test/unit/palette.test.ts)
+    expect((await f.tmux(['show-options', '-v', '-t', '=flotilla-alpha:', 'status-style'])).trim()).toBe(`bg=${STATUS_BAR.bg},fg=${STATUS_BAR.fg}`);
+    for (const option of ['window-status-style', 'window-status-current-style'])
+      expect(await f.tmux(['show-options', '-w', '-v', '-t', s.orchestrators[0]!.pane!, option])).toContain(`bg=${STATUS_BAR.bg}`);
+    expect(await f.tmux(['show-options', '-g', '-v', 'status-style'])).not.toContain(STATUS_BAR.bg); // nothing global
     // the worktrees never show up in the user's checkout
     expect(await git(f.repo.dir, 'status', '--porcelain')).toBe('?? flotilla.yaml');
     // the agent runs as the pane's own command (no shell in between)

@@ -133,8 +133,15 @@ describe('good missions', () => {
       [4, 44, 'warning'],
       [5, 25, 'warning'],
     ]);
-    expect(warnings[0]!.message).toContain('orchestrator "bob" has the same color as "ann" (#6366f1)');
+    expect(warnings[0]!.message).toContain('orchestrator "bob" has the same color as "ann" (#818cf8)');
     expect(warnings[1]!.message).toContain('max_active is 5 but there are only 2 orchestrators');
+  });
+
+  test('a color too dark to read on the status bar is a warning', async () => {
+    const file = await writeMission('m.yaml', 'name: dark\norchestrators:\n  - { name: ann, color: "#1e3a8a" }\n  - { name: bob, color: sky }\n');
+    const { errors, warnings } = await loadMission(file);
+    expect(errors).toEqual([]);
+    expect(warnings.map((w) => [w.line, w.message])).toEqual([[3, expect.stringMatching(/color #1e3a8a of "ann" is hard to read on the status bar \(contrast 1\.\d:1, under 4\.5:1\)/)]]);
   });
 });
 

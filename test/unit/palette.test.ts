@@ -1,13 +1,13 @@
 import { describe, expect, test } from 'vitest';
-import { PALETTE, defaultColor, hexToRgb, resolveColor, tint } from '../../src/mission/palette.js';
+import { MIN_CONTRAST, PALETTE, STATUS_BAR, contrastRatio, defaultColor, hexToRgb, resolveColor, tint } from '../../src/mission/palette.js';
 
 describe('palette', () => {
   test('starts with indigo, emerald, amber, rose and has 16+ distinct colours', () => {
     expect(Object.entries(PALETTE).slice(0, 4)).toEqual([
-      ['indigo', '#6366f1'],
-      ['emerald', '#10b981'],
-      ['amber', '#f59e0b'],
-      ['rose', '#f43f5e'],
+      ['indigo', '#818cf8'],
+      ['emerald', '#34d399'],
+      ['amber', '#fbbf24'],
+      ['rose', '#fb7185'],
     ]);
     const hexes = Object.values(PALETTE);
     expect(hexes.length).toBeGreaterThanOrEqual(16);
@@ -43,5 +43,28 @@ describe('palette', () => {
     expect(tint('#6366f1', 0.88)).toBe('#0c0c1d');
     const [r, g, b] = hexToRgb(tint(PALETTE.rose!, 0.88));
     expect(Math.max(r, g, b)).toBeLessThan(40);
+  });
+
+  test('contrastRatio follows WCAG 2: 21 for black on white, 1 for a colour on itself', () => {
+    expect(contrastRatio('#000000', '#ffffff')).toBeCloseTo(21, 5);
+    expect(contrastRatio('#ffffff', '#000000')).toBeCloseTo(21, 5);
+    expect(contrastRatio('#262626', '#262626')).toBe(1);
+    expect(contrastRatio('#777777', '#ffffff')).toBeCloseTo(4.48, 2); // WCAG's own borderline grey
+  });
+
+  // Names are drawn in these colours on the status bar, so each must read on its background:
+  // 4.5:1 (WCAG normal text; a bold terminal cell is not WCAG "large text").
+  test.each(Object.entries(PALETTE))('%s (%s) is readable on the status bar', (_name, hex) => {
+    expect(contrastRatio(hex, STATUS_BAR.bg)).toBeGreaterThanOrEqual(MIN_CONTRAST);
+  });
+
+  test('the status bar text and the colours generated past the palette are readable too', () => {
+    expect(contrastRatio(STATUS_BAR.fg, STATUS_BAR.bg)).toBeGreaterThanOrEqual(MIN_CONTRAST);
+    const taken = new Set<string>(Object.values(PALETTE));
+    for (let i = 0; i < 360; i++) {
+      const hex = defaultColor(i, taken);
+      taken.add(hex);
+      expect(contrastRatio(hex, STATUS_BAR.bg), hex).toBeGreaterThanOrEqual(MIN_CONTRAST);
+    }
   });
 });
