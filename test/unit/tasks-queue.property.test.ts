@@ -182,7 +182,7 @@ describe('TaskQueue under a random fleet', () => {
       fc.property(missionArb, fc.integer({ min: 1, max: 4 }), fc.array(stepArb, { minLength: 20, maxLength: 80, size: 'max' }), simulate),
       { numRuns: Number(process.env.TASKS_RUNS ?? 200) },
     );
-  });
+  }, 120_000); // CPU-bound: 200 random fleets take ~10 s alone, longer beside other suites on 2 cores
 });
 
 describe('TaskGraph on random DAGs', () => {
