@@ -3,9 +3,9 @@ import { print } from '../../core/output.js';
 import { tmuxSocket } from '../../core/paths.js';
 
 /** Bring up the demo mission on a throwaway repository with `sim` stand-in agents. */
-export async function run(opts: { dir?: string; headless?: boolean; socket?: string }): Promise<number> {
+export async function run(opts: { dir?: string; headless?: boolean; fast?: boolean; socket?: string }): Promise<number> {
   const { makeDemoRepo } = await import('../../demo/demo-repo.js');
-  const { dir, missionFile } = await makeDemoRepo(opts.dir);
+  const { dir, missionFile } = await makeDemoRepo(opts.dir, { fast: opts.fast });
   print(`demo repository: ${dir}`);
   const socket = tmuxSocket(opts.socket);
   const { run: up } = await import('./up.js');
