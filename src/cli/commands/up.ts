@@ -57,7 +57,7 @@ export async function run(file: string, opts: UpOptions): Promise<number> {
   const onSocket = socket ? ` --socket ${socket}` : '';
   print(`  attach:  ${tmux} attach -t ${sessionName(mission.name)}   (or: ${me} attach ${mission.name}${onSocket})`);
   print(`  status:  ${me} status ${mission.name}${onSocket}`);
-  print(`  keys:    Alt-1..9 jump, Alt-n/Alt-p next/previous, Alt-z zoom, Alt-t tabs/grid (${me} keys)`);
+  print(`  keys:    Alt-1..9 jump, Alt-0 the log, Alt-n/Alt-p next/previous, Alt-z zoom, Alt-t tabs/grid (${me} keys)`);
   print(`  log:     ${entry.stateDir}/supervisor.log`);
   if (!opts.wait) return 0;
   const { waitForTasks } = await import('../wait-for-tasks.js');
