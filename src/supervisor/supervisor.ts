@@ -26,7 +26,10 @@ import { TaskStore } from './task-store.js';
 import { WorkLoop } from './work-loop.js';
 import { PaneWatcher } from './pane-watcher.js';
 import { handleTaskRequest } from './task-requests.js';
-import { beginRun } from '../runs/run.js';
+import { beginRun, type RunInfo } from '../runs/run.js';
+import { announceEnd } from '../runs/run-end.js';
+import { invokedAs } from '../core/invoked-as.js';
+import { tellClients } from '../tmux/message.js';
 import { attachHint, attend, waitingLabel } from './attention.js';
 
 export interface SupervisorOptions {
@@ -60,6 +63,8 @@ export class Supervisor {
   private tasks: TaskStore | undefined;
   private work: WorkLoop | undefined;
   private stopped: (() => void) | undefined;
+  private run: RunInfo | undefined;
+  private ending = false;
 
   private constructor(
     private readonly mission: Mission,
@@ -114,6 +119,7 @@ export class Supervisor {
     logger.log(`supervisor ${process.pid} starting mission "${mission.name}" (${mission.file})`);
     const run = await beginRun(this.paths, { mission: mission.name, repo: mission.repo, missionFile: mission.file, socket: this.opts.socket ?? null }, this.opts.home, (m) => logger.log(m));
     logger.log(`run ${run.id} (since ${new Date(run.startedAt).toISOString()})`);
+    this.run = run;
     const workspaces = await prepareWorktrees(mission, this.paths, (m) => logger.log(m));
     const roles = await missionRoles(mission);
     const spec = await fleetSpec(mission, workspaces, { paths: this.paths, home: this.opts.home, socket: this.opts.socket, session: this.entry.session, roles });
@@ -208,9 +214,33 @@ export class Supervisor {
 
   private kick(): void {
     void this.work?.tick().then(
-      () => this.persist(),
+      () => this.persist().then(() => this.sayEnd()),
       (e) => this.logger.log(`work loop: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
     );
+  }
+
+  /** Once per run, when every task has ended: in the log (the status pane) and to attached clients. */
+  private async sayEnd(): Promise<void> {
+    if (this.ending || !this.run || this.run.finishedAt !== undefined || !this.tasks) return;
+    this.ending = true;
+    const now = Date.now();
+    const stop = `${invokedAs()} down ${this.mission.name}${this.opts.socket ? ` --socket ${this.opts.socket}` : ''}`;
+    try {
+      const said = await announceEnd({
+        paths: this.paths,
+        run: this.run,
+        tasks: this.tasks.queue.list(),
+        now,
+        stop,
+        log: (m) => this.logger.log(m),
+        tell: (m) => tellClients(this.tmux, this.entry.session, m).then(() => undefined),
+      });
+      if (said) this.run = { ...this.run, finishedAt: now };
+    } catch (err) {
+      this.logger.log(`could not record the end of the run: ${String(err)}`);
+    } finally {
+      this.ending = false;
+    }
   }
 
   private byPane(pane: string): OrchestratorRuntime | undefined {
