@@ -41,7 +41,7 @@ const RUN_FILE = 'run.json';
 const ARCHIVED = ['events.jsonl', 'supervisor.log', 'setup'];
 /** Copied, not moved: a later `down --force` reads the worktrees a plain `down` kept from it. */
 const COPIED = ['state.json'];
-const LIVE = ['current', 'inbox', 'heartbeats', RUN_FILE];
+const LIVE = ['current', 'inbox', 'heartbeats', 'startup.json', RUN_FILE];
 
 export function runsDir(home: string): string {
   return join(home, 'runs');

@@ -17,7 +17,8 @@ import { serveControl, type ControlReply, type ControlRequest } from './control-
 import { HeartbeatWatcher } from './heartbeat-watcher.js';
 import { Logger } from './logger.js';
 import { derivePaneState, stateLabel, type PaneState } from './orchestrator-state.js';
-import { fleetSpec, missionRoles, prepareWorktrees, type Workspace } from './prepare.js';
+import { fleetSpec, hasSetup, missionRoles, prepareWorktrees, type Workspace } from './prepare.js';
+import { initialProgress, startupFile, StartupProgressFile } from '../startup/progress.js';
 import { Registry, type RegistryEntry } from './registry.js';
 import { buildStatus, type MissionStatus, type OrchestratorRuntime } from './status.js';
 import type { Role } from '../roles/catalog.js';
@@ -120,10 +121,12 @@ export class Supervisor {
     const run = await beginRun(this.paths, { mission: mission.name, repo: mission.repo, missionFile: mission.file, socket: this.opts.socket ?? null }, this.opts.home, (m) => logger.log(m));
     logger.log(`run ${run.id} (since ${new Date(run.startedAt).toISOString()})`);
     this.run = run;
-    const workspaces = await prepareWorktrees(mission, this.paths, (m) => logger.log(m));
+    const progress = new StartupProgressFile(startupFile(this.paths.dir), initialProgress(process.pid, mission.orchestrators.length, hasSetup(mission)));
+    const workspaces = await prepareWorktrees(mission, this.paths, (m) => logger.log(m), (s) => progress.step(s));
     const roles = await missionRoles(mission);
     const spec = await fleetSpec(mission, workspaces, { paths: this.paths, home: this.opts.home, socket: this.opts.socket, session: this.entry.session, roles });
     const fleet = await bringUp(this.tmux, spec);
+    progress.step({ step: 'panes', count: fleet.panes.size });
     await installKeys(this.tmux, [...flotillaArgv(), 'layout', ...(this.opts.socket ? ['--socket', this.opts.socket] : [])]);
     logger.log(`${fleet.created ? 'created' : 'adopted'} tmux session ${this.entry.session} with ${fleet.panes.size} agent panes`);
     this.track(workspaces, fleet, spec);

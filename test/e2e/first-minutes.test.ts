@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeFleetEnv, retryUntil, simMission, type FleetEnv } from '../helpers/fleet-env.js';
+import { BIN, makeFleetEnv, retryUntil, simMission, type FleetEnv } from '../helpers/fleet-env.js';
 
-/** What a person sees in the first minutes: the end of a run. */
+/** What a person sees in the first minutes: progress while `up` works, and the end of a run. */
 let f: FleetEnv;
 const children: ChildProcess[] = [];
 beforeEach(async () => {
@@ -24,6 +24,35 @@ function onTerminal(command: string, file: string): ChildProcess {
   children.push(child);
   return child;
 }
+
+const exited = (child: ChildProcess) => new Promise<number>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code ?? 1))));
+
+describe('up', () => {
+  it('without a terminal prints what it always did: nothing until the mission is up, then how to reach it', async () => {
+    await f.writeMission(simMission('quiet', 2));
+    const r = await f.flotilla(['up']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^mission quiet is up: 2 orchestrators, supervisor pid \d+$/);
+    expect(r.stdout).not.toMatch(/[✓…✗\r]|worktrees|agents ready/);
+  });
+
+  it.runIf(hasScript)('on a terminal shows worktrees, setup, panes and agents as they come up', async () => {
+    await f.writeMission(simMission('shown', 3, 'setup: { run: ["true"] }\n'));
+    const out = join(f.repo.scratch, 'up.typescript');
+    const up = onTerminal(`${process.execPath} ${BIN} up`, out);
+    expect(await exited(up)).toBe(0);
+    const screen = await readFile(out, 'utf8');
+    // Each state of the line is drawn over the last: the steps in order, then the finished line.
+    const states = screen.split('\r\x1b[K').map((s) => s.split('\r\n')[0]!.trim());
+    expect(states).toContain('✓ 3 worktrees  ✓ setup  ✓ panes  ✓ agents ready 3/3');
+    const first = (re: RegExp) => states.findIndex((s) => re.test(s));
+    expect(first(/^… worktrees \d\/3/)).toBeGreaterThanOrEqual(0);
+    expect(first(/^✓ 3 worktrees  ✓ setup  … panes|^✓ 3 worktrees  ✓ setup  ✓ panes/)).toBeGreaterThan(first(/^… worktrees/));
+    expect(screen).toMatch(/agents ready 3\/3\r\n.*mission shown is up/);
+    // Once up, every agent has reported.
+    expect((await f.status()).orchestrators.every((o) => o.state !== 'starting')).toBe(true);
+  });
+});
 
 describe('the end of a run', () => {
   it.runIf(hasScript)('is marked once in the status pane and shown to the attached client, with the stop command as invoked', async () => {
