@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { packageRoot } from '../core/package-root.js';
@@ -25,8 +25,17 @@ const FILES: Record<string, string> = {
   'docs/.keep': '',
 };
 
+/** missions/demo.yaml is paced for a person to follow (about a minute); `--fast` divides its durations by this. */
+export const FAST_FACTOR = 6;
+
+/** The demo mission's text, at its own pace or with every sim duration_ms divided by FAST_FACTOR. */
+export function demoMission(text: string, fast: boolean): string {
+  if (!fast) return text;
+  return text.replace(/\bduration_ms: (\d+)/g, (_m, ms: string) => `duration_ms: ${Math.round(Number(ms) / FAST_FACTOR)}`);
+}
+
 /** A throwaway git repository on branch main with a tiny test suite and the demo mission as flotilla.yaml. */
-export async function makeDemoRepo(dir?: string): Promise<{ dir: string; missionFile: string }> {
+export async function makeDemoRepo(dir?: string, opts: { fast?: boolean } = {}): Promise<{ dir: string; missionFile: string }> {
   const root = dir ? resolve(dir) : await mkdtemp(join(tmpdir(), 'flotilla-demo-'));
   await mkdir(root, { recursive: true });
   for (const [file, text] of Object.entries(FILES)) {
@@ -34,7 +43,8 @@ export async function makeDemoRepo(dir?: string): Promise<{ dir: string; mission
     await writeFile(join(root, file), text, { mode: file.endsWith('.sh') ? 0o755 : 0o644 });
   }
   const missionFile = join(root, 'flotilla.yaml');
-  await copyFile(join(packageRoot, 'missions', 'demo.yaml'), missionFile);
+  const mission = await readFile(join(packageRoot, 'missions', 'demo.yaml'), 'utf8');
+  await writeFile(missionFile, demoMission(mission, Boolean(opts.fast)));
   const git = new Git(root);
   await git.run(['init', '-q', '-b', 'main']);
   await git.run(['config', 'user.name', 'Flotilla Demo']);

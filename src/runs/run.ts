@@ -25,6 +25,8 @@ export interface RunInfo {
   missionFile: string;
   socket: string | null;
   startedAt: number;
+  /** When every task had ended (said once: in the log and to attached clients). */
+  finishedAt?: number;
 }
 
 export interface ArchivedRun extends RunInfo {
@@ -39,7 +41,7 @@ const RUN_FILE = 'run.json';
 const ARCHIVED = ['events.jsonl', 'supervisor.log', 'setup'];
 /** Copied, not moved: a later `down --force` reads the worktrees a plain `down` kept from it. */
 const COPIED = ['state.json'];
-const LIVE = ['current', 'inbox', 'heartbeats', RUN_FILE];
+const LIVE = ['current', 'inbox', 'heartbeats', 'startup.json', RUN_FILE];
 
 export function runsDir(home: string): string {
   return join(home, 'runs');
@@ -65,6 +67,12 @@ export async function beginRun(paths: MissionPaths, info: Omit<RunInfo, 'id' | '
   const run: RunInfo = { ...info, id: newRunId(info.mission), startedAt: Date.now() };
   await writeJsonAtomic(join(paths.dir, RUN_FILE), run);
   return run;
+}
+
+/** Record that every task of the open run has ended. */
+export async function markFinished(paths: MissionPaths, at: number): Promise<void> {
+  const open = await openRun(paths);
+  if (open) await writeJsonAtomic(join(paths.dir, RUN_FILE), { ...open, finishedAt: at });
 }
 
 /** Move the run's record into runs/<id>/ with its final table; clear the live state. Undefined when there was no run. */

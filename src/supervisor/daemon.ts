@@ -14,7 +14,15 @@ import { Registry, type RegistryEntry } from './registry.js';
  * to supervisor.log) and wait until it reports ready in the registry, or
  * fails, in which case the end of its log is the error.
  */
-export async function startDetached(opts: { missionFile: string; mission: string; socket: string | undefined; home: string; timeoutMs?: number }): Promise<RegistryEntry> {
+export async function startDetached(opts: {
+  missionFile: string;
+  mission: string;
+  socket: string | undefined;
+  home: string;
+  timeoutMs?: number;
+  /** Called on each look at the registry while waiting, with the supervisor's pid (up's progress line). */
+  onPoll?: (pid: number) => Promise<void>;
+}): Promise<RegistryEntry> {
   const paths = missionPaths(opts.home, opts.mission, opts.socket);
   await mkdir(dirname(paths.log), { recursive: true });
   const logOffset = sizeOf(paths.log);
@@ -40,6 +48,7 @@ export async function startDetached(opts: { missionFile: string; mission: string
       if (exited !== undefined) {
         throw new FlotillaError({ reason: 'supervisor-failed', mission: opts.mission, log: paths.log, tail: logTail(paths.log, logOffset) });
       }
+      await opts.onPoll?.(child.pid!);
       await new Promise((r) => setTimeout(r, 25));
     }
     throw new FlotillaError({ reason: 'supervisor-failed', mission: opts.mission, log: paths.log, tail: `${logTail(paths.log, logOffset)}\n(not ready after ${(opts.timeoutMs ?? 300_000) / 1000} s)` });

@@ -14,6 +14,7 @@ import { tint } from '../mission/palette.js';
 import type { Mission, Orchestrator } from '../mission/schema.js';
 import { loadRoles, type Role } from '../roles/catalog.js';
 import type { FleetSpec, PaneSpec } from '../tmux/fleet.js';
+import type { StartupStep } from '../startup/progress.js';
 import { mapLimit } from './map-limit.js';
 import { heartbeatFile } from './heartbeat-watcher.js';
 import { withShimArgv, writeShim } from './path-shim.js';
@@ -35,7 +36,13 @@ export function branchFor(mission: string, orchestrator: string): string {
  * parallel; the mission's setup steps run in each new one, output logged.
  * Existing worktrees are adopted as they are.
  */
-export async function prepareWorktrees(mission: Mission, paths: MissionPaths, log: (m: string) => void, made: (path: string, branch: string) => void = () => {}): Promise<Workspace[]> {
+export async function prepareWorktrees(
+  mission: Mission,
+  paths: MissionPaths,
+  log: (m: string) => void,
+  onStep: (s: StartupStep) => void = () => {},
+  made: (path: string, branch: string) => void = () => {},
+): Promise<Workspace[]> {
   const repo = await repoRoot(mission.repo);
   if (!(await verifyBranch(repo, mission.base))) {
     throw new FlotillaError({ reason: 'unknown-base-branch', repo, base: mission.base });
@@ -53,14 +60,21 @@ export async function prepareWorktrees(mission: Mission, paths: MissionPaths, lo
     if (wt.created) made(wt.path, wt.branch);
     log(`${o.name}: worktree ${wt.path} on ${wt.branch} (${wt.created ? 'created' : 'adopted'})`);
     let setup: Workspace['setup'] = 'skipped';
-    if (wt.created && (mission.setup.copy.length > 0 || mission.setup.run.length > 0)) {
+    const runsSetup = wt.created && hasSetup(mission);
+    onStep({ step: 'worktree', orchestrator: o.name, setup: runsSetup });
+    if (runsSetup) {
       const logFile = join(paths.setupLogs, `${o.name}.log`);
       const result = await runSetup({ repo, worktree: wt.path, copy: mission.setup.copy, run: mission.setup.run, logFile });
       setup = result.ok ? 'ok' : 'failed';
+      onStep({ step: 'setup', orchestrator: o.name, ok: result.ok });
       log(result.ok ? `${o.name}: setup done (${logFile})` : `${o.name}: setup FAILED at "${result.failed?.step}" (exit ${result.failed?.exitCode}); see ${logFile}`);
     }
     return { orchestrator: o, worktree: wt.path, branch: wt.branch, created: wt.created, setup };
   });
+}
+
+export function hasSetup(mission: Mission): boolean {
+  return mission.setup.copy.length > 0 || mission.setup.run.length > 0;
 }
 
 /** What tmux must show: each orchestrator's pane running its agent in its worktree with its FLOTILLA_* environment. */

@@ -19,7 +19,8 @@ import { serveControl, type ControlReply, type ControlRequest } from './control-
 import { HeartbeatWatcher } from './heartbeat-watcher.js';
 import { Logger } from './logger.js';
 import { derivePaneState, stateLabel, type PaneState } from './orchestrator-state.js';
-import { fleetSpec, missionRoles, prepareWorktrees, type Workspace } from './prepare.js';
+import { fleetSpec, hasSetup, missionRoles, prepareWorktrees, type Workspace } from './prepare.js';
+import { initialProgress, startupFile, StartupProgressFile } from '../startup/progress.js';
 import { Registry, type RegistryEntry } from './registry.js';
 import { buildStatus, type MissionStatus, type OrchestratorRuntime } from './status.js';
 import type { Role } from '../roles/catalog.js';
@@ -28,7 +29,10 @@ import { TaskStore } from './task-store.js';
 import { WorkLoop } from './work-loop.js';
 import { PaneWatcher } from './pane-watcher.js';
 import { handleTaskRequest } from './task-requests.js';
-import { beginRun } from '../runs/run.js';
+import { beginRun, type RunInfo } from '../runs/run.js';
+import { announceEnd } from '../runs/run-end.js';
+import { invokedAs } from '../core/invoked-as.js';
+import { tellClients } from '../tmux/message.js';
 import { attachHint, attend, waitingLabel } from './attention.js';
 
 export interface SupervisorOptions {
@@ -66,6 +70,8 @@ export class Supervisor {
   private stopped: (() => void) | undefined;
   /** What this start made, undone when it fails: worktrees created now, and the session if it is new. */
   private readonly made: { worktrees: { path: string; branch: string }[]; session: boolean } = { worktrees: [], session: false };
+  private run: RunInfo | undefined;
+  private ending = false;
 
   private constructor(
     private readonly mission: Mission,
@@ -136,11 +142,14 @@ export class Supervisor {
     logger.log(`supervisor ${process.pid} starting mission "${mission.name}" (${mission.file})`);
     const run = await beginRun(this.paths, { mission: mission.name, repo: mission.repo, missionFile: mission.file, socket: this.opts.socket ?? null }, this.opts.home, (m) => logger.log(m));
     logger.log(`run ${run.id} (since ${new Date(run.startedAt).toISOString()})`);
-    const workspaces = await prepareWorktrees(mission, this.paths, (m) => logger.log(m), (path, branch) => this.made.worktrees.push({ path, branch }));
+    this.run = run;
+    const progress = new StartupProgressFile(startupFile(this.paths.dir), initialProgress(process.pid, mission.orchestrators.length, hasSetup(mission)));
+    const workspaces = await prepareWorktrees(mission, this.paths, (m) => logger.log(m), (s) => progress.step(s), (path, branch) => this.made.worktrees.push({ path, branch }));
     const roles = await missionRoles(mission);
     const spec = await fleetSpec(mission, workspaces, { paths: this.paths, home: this.opts.home, socket: this.opts.socket, session: this.entry.session, roles });
     const fleet = await bringUp(this.tmux, { ...spec, size: this.opts.windowSize });
     this.made.session = fleet.created;
+    progress.step({ step: 'panes', count: fleet.panes.size });
     await installKeys(this.tmux, [...flotillaArgv(), 'layout', ...(this.opts.socket ? ['--socket', this.opts.socket] : [])]);
     logger.log(`${fleet.created ? 'created' : 'adopted'} tmux session ${this.entry.session} with ${fleet.panes.size} agent panes`);
     this.track(workspaces, fleet, spec);
@@ -231,9 +240,33 @@ export class Supervisor {
 
   private kick(): void {
     void this.work?.tick().then(
-      () => this.persist(),
+      () => this.persist().then(() => this.sayEnd()),
       (e) => this.logger.log(`work loop: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
     );
+  }
+
+  /** Once per run, when every task has ended: in the log (the status pane) and to attached clients. */
+  private async sayEnd(): Promise<void> {
+    if (this.ending || !this.run || this.run.finishedAt !== undefined || !this.tasks) return;
+    this.ending = true;
+    const now = Date.now();
+    const stop = `${invokedAs()} down ${this.mission.name}${this.opts.socket ? ` --socket ${this.opts.socket}` : ''}`;
+    try {
+      const said = await announceEnd({
+        paths: this.paths,
+        run: this.run,
+        tasks: this.tasks.queue.list(),
+        now,
+        stop,
+        log: (m) => this.logger.log(m),
+        tell: (m) => tellClients(this.tmux, this.entry.session, m).then(() => undefined),
+      });
+      if (said) this.run = { ...this.run, finishedAt: now };
+    } catch (err) {
+      this.logger.log(`could not record the end of the run: ${String(err)}`);
+    } finally {
+      this.ending = false;
+    }
   }
 
   private byPane(pane: string): OrchestratorRuntime | undefined {

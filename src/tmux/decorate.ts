@@ -39,6 +39,7 @@ export function decorateCommands(spec: FleetSpec, fleet: Fleet, windows: { targe
   if (fleet.statusPane) {
     cmds.push(['set-option', '-p', '-t', fleet.statusPane, 'remain-on-exit', 'on']);
     cmds.push(['select-pane', '-t', fleet.statusPane, '-T', 'flotilla status']);
+    cmds.push(['set-option', '-t', `${session}:`, '@flotilla_status', fleet.statusPane]);
   }
   return cmds;
 }

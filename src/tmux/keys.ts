@@ -1,6 +1,6 @@
 import { shellQuote } from '../core/shell-words.js';
 import { KEY_TABLE } from './decorate.js';
-import type { TmuxServer } from './server.js';
+import { exactSession, type TmuxServer } from './server.js';
 
 /**
  * Flotilla's keys live in their own key table, made the root table of
@@ -25,6 +25,7 @@ export function flotillaBindings(layoutCommand: string[]): KeyBinding[] {
   }));
   return [
     ...jumps,
+    { key: 'M-0', description: 'jump to the status pane (the supervisor log)', command: jumpTo('@flotilla_status') },
     { key: 'M-n', description: 'next orchestrator', command: jumpTo('@flotilla_next') },
     { key: 'M-p', description: 'previous orchestrator', command: jumpTo('@flotilla_prev') },
     { key: 'M-z', description: 'zoom or unzoom the current pane', command: ['resize-pane', '-Z'] },
@@ -36,6 +37,17 @@ export function flotillaBindings(layoutCommand: string[]): KeyBinding[] {
       command: ['run-shell', '-b', layoutCommand.map(shellQuote).join(' ') + ' toggle --session "#{session_name}" >/dev/null'],
     },
   ];
+}
+
+/**
+ * Make orchestrator 1's pane the session's current one, so that an attach lands on the agents
+ * rather than on the status window, which tmux made first. False when the session has no such pane.
+ */
+export async function focusFirstOrchestrator(server: TmuxServer, session: string): Promise<boolean> {
+  const pane = (await server.tryRun(['show-options', '-v', '-t', `${exactSession(session)}:`, '@flotilla_pane_1']))?.trim();
+  if (!pane) return false;
+  await server.chain([['select-window', '-t', pane], ['select-pane', '-t', pane]]);
+  return true;
 }
 
 export async function installKeys(server: TmuxServer, layoutCommand: string[]): Promise<void> {

@@ -53,7 +53,7 @@ describe('bin/flotilla', () => {
 
   it('demo --headless brings up the demo mission on a throwaway repository', async () => {
     const dir = join(f.repo.scratch, 'demo');
-    const r = await f.flotilla(['demo', '--headless', '--dir', dir]);
+    const r = await f.flotilla(['demo', '--headless', '--fast', '--dir', dir]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`demo repository: ${dir}`);
     expect(r.stdout).toContain(`tmux -L ${f.socket} attach -t flotilla-demo`);

@@ -26,7 +26,7 @@ describe('runs', () => {
   it('the demo run twice, in two directories, works twice: each repository holds its own commits, runs lists both', async () => {
     const dirs = [join(f.repo.scratch, 'demo-a'), join(f.repo.scratch, 'demo-b')];
     for (const dir of dirs) {
-      const r = await f.flotilla(['demo', '--headless', '--dir', dir], { timeoutMs: 120_000 });
+      const r = await f.flotilla(['demo', '--headless', '--fast', '--dir', dir], { timeoutMs: 120_000 });
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toMatch(/all tasks done: 9 tasks/);
       // Nine task commits in this repository (on its task branches), made by this run.

@@ -50,19 +50,26 @@ export async function run(file: string, opts: UpOptions): Promise<number> {
     return supervise(mission.file, { socket, foreground: true });
   }
   const { startDetached } = await import('../../supervisor/daemon.js');
-  const entry = await startDetached({ missionFile: mission.file, mission: mission.name, socket, home });
+  const { missionPaths } = await import('../../core/paths.js');
+  const paths = missionPaths(home, mission.name, socket);
+  // On a terminal, one line of progress while it comes up; without one, nothing until it is up.
+  const view = process.stdout.isTTY ? (await import('../../startup/view.js')).StartupView.forTerminal(process.stdout, paths.dir) : undefined;
+  const entry = await startDetached({ missionFile: mission.file, mission: mission.name, socket, home, onPoll: view && ((pid) => view.poll(pid)) }).catch((err: unknown) => {
+    view?.end();
+    throw err;
+  });
+  await view?.waitForAgents(entry.controlSocket, entry.pid);
   const tmux = socket ? `tmux -L ${socket}` : 'tmux';
   print(`${bold(`mission ${mission.name} is up`)}: ${mission.orchestrators.length} orchestrators, supervisor pid ${entry.pid}`);
   const me = invokedAs();
   const onSocket = socket ? ` --socket ${socket}` : '';
   print(`  attach:  ${tmux} attach -t ${sessionName(mission.name)}   (or: ${me} attach ${mission.name}${onSocket})`);
   print(`  status:  ${me} status ${mission.name}${onSocket}`);
-  print(`  keys:    Alt-1..9 jump, Alt-n/Alt-p next/previous, Alt-z zoom, Alt-t tabs/grid (${me} keys)`);
+  print(`  keys:    Alt-1..9 jump, Alt-0 the log, Alt-n/Alt-p next/previous, Alt-z zoom, Alt-t tabs/grid (${me} keys)`);
   print(`  log:     ${entry.stateDir}/supervisor.log`);
   if (!opts.wait) return 0;
   const { waitForTasks } = await import('../wait-for-tasks.js');
-  const { missionPaths } = await import('../../core/paths.js');
-  return waitForTasks({ controlSocket: entry.controlSocket, eventsFile: missionPaths(home, mission.name, socket).events, startedAt, timeoutS: opts.timeout });
+  return waitForTasks({ controlSocket: entry.controlSocket, eventsFile: paths.events, startedAt, timeoutS: opts.timeout });
 }
 
 /** The user's own command again, with --trust: following the fix keeps their --wait, --socket, mission. */
