@@ -149,9 +149,9 @@ export class Supervisor {
     const spec = await fleetSpec(mission, workspaces, { paths: this.paths, home: this.opts.home, socket: this.opts.socket, session: this.entry.session, roles });
     const fleet = await bringUp(this.tmux, { ...spec, size: this.opts.windowSize });
     this.made.session = fleet.created;
-    progress.step({ step: 'panes', count: fleet.panes.size });
     await installKeys(this.tmux, [...flotillaArgv(), 'layout', ...(this.opts.socket ? ['--socket', this.opts.socket] : [])]);
     logger.log(`${fleet.created ? 'created' : 'adopted'} tmux session ${this.entry.session} with ${fleet.panes.size} agent panes`);
+    progress.step({ step: 'panes', count: fleet.panes.size });
     this.track(workspaces, fleet, spec);
     this.watcher = await PaneWatcher.start(this.tmux, this.entry.session, {
       onOutput: (pane, at) => {
