@@ -1,3 +1,5 @@
+import { invokedAs } from './invoked-as.js';
+
 /**
  * Expected failures are data: a `reason` plus the facts needed to explain it.
  * They are rendered to the user in one place (`describeFailure`), so every
@@ -81,11 +83,11 @@ export function describeFailure(f: Failure): string {
     case 'invalid-mission':
       return f.messages.join('\n');
     case 'mission-not-found':
-      return `mission file ${f.file} not found. Pass a mission file (flotilla up path/to/mission.yaml) or create ./flotilla.yaml.`;
+      return `mission file ${f.file} not found. Pass a mission file (${invokedAs()} up path/to/mission.yaml) or create ./flotilla.yaml.`;
     case 'already-running':
-      return `mission "${f.mission}" is already running (supervisor pid ${f.pid}, tmux session ${f.session}). Attach with "flotilla attach ${f.mission}", or stop it first with "flotilla down ${f.mission}".`;
+      return `mission "${f.mission}" is already running (supervisor pid ${f.pid}, tmux session ${f.session}). Attach with "${invokedAs()} attach ${f.mission}", or stop it first with "${invokedAs()} down ${f.mission}".`;
     case 'not-running':
-      return `mission "${f.mission}" is not running. Start it with "flotilla up".`;
+      return `mission "${f.mission}" is not running. Start it with "${invokedAs()} up".`;
     case 'inside-other-tmux':
       return [
         `session ${f.session} runs on another tmux server than the one this terminal is in, and tmux does not nest sessions unasked.`,

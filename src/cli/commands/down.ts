@@ -1,4 +1,5 @@
 import { FlotillaError } from '../../core/errors.js';
+import { invokedAs } from '../../core/invoked-as.js';
 import { bold, print } from '../../core/output.js';
 import { flotillaHome, tmuxSocket } from '../../core/paths.js';
 import { resolveMission } from '../resolve-mission.js';
@@ -27,7 +28,7 @@ export async function run(mission: string | undefined, opts: { all?: boolean; fo
     const run = await archiveRun(missionPaths(home, t.name, t.socket), home, 'down');
     if (run) {
       const s = run.summary;
-      print(`  archived run ${run.id}: ${s.tasks.length} tasks (${Object.entries(s.counts).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}), wall time ${(s.wallMs / 1000).toFixed(1)}s, speedup ${s.speedup.toFixed(2)}x; the next up starts fresh ("flotilla runs" lists past runs)`);
+      print(`  archived run ${run.id}: ${s.tasks.length} tasks (${Object.entries(s.counts).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}), wall time ${(s.wallMs / 1000).toFixed(1)}s, speedup ${s.speedup.toFixed(2)}x; the next up starts fresh ("${invokedAs()} runs" lists past runs)`);
     }
     for (const w of r.removed) print(`  removed worktree ${w}`);
     if (r.branchesRemoved.length > 0) print(`  removed ${r.branchesRemoved.length} branch${r.branchesRemoved.length === 1 ? '' : 'es'} of this run (merged or empty${opts.force ? ', or forced' : ''})`);
@@ -41,6 +42,6 @@ export async function run(mission: string | undefined, opts: { all?: boolean; fo
       print(`  kept ${k.worktree} (${k.orchestrator}, branch ${k.branch}): ${why}`);
     }
   }
-  if (keptAny) print('Kept worktrees hold work that would be lost. Merge or commit it, or run "flotilla down --force" to delete it anyway.');
+  if (keptAny) print(`Kept worktrees hold work that would be lost. Merge or commit it, or run "${invokedAs()} down --force" to delete it anyway.`);
   return 0;
 }
