@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import type { Loader } from './fast-path.js';
 
 /**
  * The command layer: parse arguments, lazily load the one command module that
- * runs, map the outcome to an exit code. Agents call `flotilla heartbeat` and
- * friends from hooks many times a minute, so nothing heavy is imported here.
+ * runs, map the outcome to an exit code. The commands agents call many times
+ * a minute do not come here: entry.ts runs them without commander.
  */
-type Loader = () => Promise<{ run: (...args: any[]) => Promise<number | void> }>;
-
 type Commander = typeof import('commander');
 
 const socketOption = ({ Option }: Commander) =>
@@ -26,11 +24,6 @@ function action(load: Loader, ...leading: unknown[]) {
     const code = await mod.run(...leading, ...args.slice(0, -1));
     process.exitCode = typeof code === 'number' ? code : 0;
   };
-}
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
 }
 
 export function buildProgram(commander: Commander): Command {
@@ -226,20 +219,25 @@ export function buildProgram(commander: Commander): Command {
     .addOption(socketOption(commander))
     .action(action(() => import('./commands/supervise.js')));
 
+  // Every command takes --socket, so a script can pass it to all of them; those that never talk to tmux ignore it.
+  for (const cmd of program.commands) {
+    if (!cmd.options.some((o) => o.long === '--socket')) cmd.addOption(socketOption(commander).hideHelp());
+  }
   return program;
 }
 
+/** The full CLI: every command through commander. bin/flotilla comes here through entry.ts. */
 export async function main(argv: string[]): Promise<void> {
-  if (argv[2] === '--version' || argv[2] === '-V') {
-    process.stdout.write(`${version()}\n`);
-    return;
-  }
-  // commander is loaded only past the --version fast path.
-  const program = buildProgram(await import('commander'));
+  const commander = await import('commander');
+  const program = buildProgram(commander);
   try {
     await program.parseAsync(argv);
   } catch (err) {
-    const { handleError } = await import('./handle-error.js');
-    process.exitCode = handleError(err);
+    process.exitCode = err instanceof commander.CommanderError ? commanderExitCode(err) : (await import('./handle-error.js')).handleError(err);
   }
+}
+
+/** Commander has already printed its message (or the help) by the time it throws. */
+function commanderExitCode(err: import('commander').CommanderError): number {
+  return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2;
 }
