@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Loader } from './fast-path.js';
+import { HELP_GROUPS, addExamples } from './help-text.js';
 
 /**
  * The command layer: parse arguments, lazily load the one command module that
@@ -54,6 +55,7 @@ export function buildProgram(commander: Commander): Command {
 
   program
     .command('doctor')
+    .helpGroup(HELP_GROUPS.setup)
     .description('check a mission before starting it: tools, repository, agent commands, Claude Code trust and dialogs')
     .argument('[mission]', 'mission file', 'flotilla.yaml')
     .option('--json', 'machine-readable output')
@@ -111,6 +113,7 @@ export function buildProgram(commander: Commander): Command {
 
   program
     .command('validate')
+    .helpGroup(HELP_GROUPS.setup)
     .description('check a mission file; errors name file:line:col')
     .argument('[mission]', 'mission file', 'flotilla.yaml')
     .option('--json', 'machine-readable output')
@@ -118,11 +121,13 @@ export function buildProgram(commander: Commander): Command {
 
   program
     .command('schema')
+    .helpGroup(HELP_GROUPS.setup)
     .description('print the mission JSON Schema, for editors')
     .action(action(() => import('./commands/schema.js')));
 
   program
     .command('keys')
+    .helpGroup(HELP_GROUPS.setup)
     .description('list the keys Flotilla binds in its tmux sessions')
     .action(action(() => import('./commands/keys.js')));
 
@@ -137,32 +142,37 @@ export function buildProgram(commander: Commander): Command {
 
   program
     .command('heartbeat')
-    .description('(agent side) record that this pane\'s agent is alive')
+    .helpGroup(HELP_GROUPS.agentSide)
+    .description('record that this pane\'s agent is alive')
     .option('--state <state>', 'the agent\'s own view of its state')
     .option('--source <source>', 'what sent it (hook event name)', 'cli')
     .action(action(() => import('./commands/heartbeat.js')));
 
   program
     .command('hook')
-    .description('(agent side) report a Claude Code hook event as a heartbeat; run by the hooks Flotilla installs')
+    .helpGroup(HELP_GROUPS.agentSide)
+    .description('report a Claude Code hook event as a heartbeat; run by the hooks Flotilla installs')
     .argument('<event>', 'SessionStart | UserPromptSubmit | PreToolUse | PostToolUse | Notification | Stop | StopFailure | SessionEnd')
     .action(action(() => import('./commands/hook.js')));
 
   program
     .command('done')
-    .description('(agent side) the current task is finished')
+    .helpGroup(HELP_GROUPS.agentSide)
+    .description('the current task is finished')
     .option('--summary <text>', 'one line on what was done')
     .action(action(() => import('./commands/done.js')));
 
   program
     .command('fail')
-    .description('(agent side) the current task cannot be finished')
+    .helpGroup(HELP_GROUPS.agentSide)
+    .description('the current task cannot be finished')
     .requiredOption('--reason <text>', 'why')
     .action(action(() => import('./commands/fail.js')));
 
   program
     .command('note')
-    .description('(agent side) add a note to the supervisor log')
+    .helpGroup(HELP_GROUPS.agentSide)
+    .description('add a note to the supervisor log')
     .argument('<text...>', 'the note')
     .action(action(() => import('./commands/note.js')));
 
@@ -202,6 +212,7 @@ export function buildProgram(commander: Commander): Command {
 
   program
     .command('screen')
+    .helpGroup(HELP_GROUPS.setup)
     .description('classify a saved agent screen (capture-pane -p output): state, rule and the deciding line')
     .argument('[file]', 'screen text file, or - for standard input', '-')
     .option('--agent <kind>', 'agent kind whose patterns to use: claude, codex, aider, gemini, generic, sim', 'claude')
@@ -210,6 +221,7 @@ export function buildProgram(commander: Commander): Command {
 
   program
     .command('sim-agent')
+    .helpGroup(HELP_GROUPS.agentSide)
     .description('the built-in stand-in agent (for demos and tests)')
     .action(action(() => import('./commands/sim-agent.js')));
 
@@ -223,6 +235,7 @@ export function buildProgram(commander: Commander): Command {
   for (const cmd of program.commands) {
     if (!cmd.options.some((o) => o.long === '--socket')) cmd.addOption(socketOption(commander).hideHelp());
   }
+  addExamples(program);
   return program;
 }
 
