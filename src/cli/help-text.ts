@@ -19,6 +19,7 @@ const EXAMPLES: Record<string, Example[]> = {
     ['down', 'stop; remove the worktrees and branches whose work is merged'],
     ['run fix-login.md add-tests.md', 'two prompt files in parallel, as a mission of their own'],
     ['up --socket work', 'start it on a private tmux server (tmux -L work); every command takes --socket'],
+    ['completion bash', 'a tab-completion script (also zsh, fish); load it with: source <($0 completion bash)'],
   ],
   up: [
     ['up', 'start ./flotilla.yaml with its supervisor detached'],

@@ -220,6 +220,13 @@ export function buildProgram(commander: Commander): Command {
     .action(action(() => import('./commands/screen.js')));
 
   program
+    .command('completion')
+    .helpGroup(HELP_GROUPS.setup)
+    .description('print a tab-completion script for your shell: source <(flotilla completion bash)')
+    .addArgument(new commander.Argument('<shell>', 'bash | zsh | fish').choices(['bash', 'zsh', 'fish']))
+    .action(action(() => import('./commands/completion.js'), program));
+
+  program
     .command('sim-agent')
     .helpGroup(HELP_GROUPS.agentSide)
     .description('the built-in stand-in agent (for demos and tests)')

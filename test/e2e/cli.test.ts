@@ -28,7 +28,7 @@ describe('bin/flotilla', () => {
     const agentSide = names(section('Run by agents in their panes, and by Flotilla itself:'));
     expect(user).toEqual(expect.arrayContaining(['up', 'down', 'status', 'attach', 'run', 'demo', 'task', 'events']));
     expect(agentSide.sort()).toEqual(['done', 'fail', 'heartbeat', 'hook', 'note', 'sim-agent']);
-    expect(names(section('Checking and setting up:'))).toEqual(expect.arrayContaining(['validate', 'doctor', 'schema', 'keys']));
+    expect(names(section('Checking and setting up:'))).toEqual(expect.arrayContaining(['validate', 'doctor', 'schema', 'keys', 'completion']));
     expect(section('Examples:')).toContain('demo');
     for (const cmd of ['up', 'down', 'status', 'run', 'demo', 'validate']) {
       const r = await f.flotilla([cmd, '--help']);

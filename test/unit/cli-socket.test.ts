@@ -29,6 +29,6 @@ describe('--socket', () => {
     // Every command the help lists was tried (the help's own `help [command]` aside).
     const listed = program.createHelp().visibleCommands(program).map((c) => c.name()).filter((n) => n !== 'help');
     expect(seen).toEqual(expect.arrayContaining(listed));
-    expect(listed).toEqual(expect.arrayContaining(['up', 'validate', 'schema', 'keys', 'done', 'heartbeat', 'hook']));
+    expect(listed).toEqual(expect.arrayContaining(['up', 'validate', 'schema', 'keys', 'done', 'heartbeat', 'hook', 'completion']));
   });
 });
