@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import type { Loader } from './fast-path.js';
+import { HELP_GROUPS, addExamples } from './help-text.js';
 
 /**
  * The command layer: parse arguments, lazily load the one command module that
- * runs, map the outcome to an exit code. Agents call `flotilla heartbeat` and
- * friends from hooks many times a minute, so nothing heavy is imported here.
+ * runs, map the outcome to an exit code. The commands agents call many times
+ * a minute do not come here: entry.ts runs them without commander.
  */
-type Loader = () => Promise<{ run: (...args: any[]) => Promise<number | void> }>;
-
 type Commander = typeof import('commander');
 
 const socketOption = ({ Option }: Commander) =>
@@ -26,11 +25,6 @@ function action(load: Loader, ...leading: unknown[]) {
     const code = await mod.run(...leading, ...args.slice(0, -1));
     process.exitCode = typeof code === 'number' ? code : 0;
   };
-}
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
 }
 
 export function buildProgram(commander: Commander): Command {
@@ -61,6 +55,7 @@ export function buildProgram(commander: Commander): Command {
 
   program
     .command('doctor')
+    .helpGroup(HELP_GROUPS.setup)
     .description('check a mission before starting it: tools, repository, agent commands, Claude Code trust and dialogs')
     .argument('[mission]', 'mission file', 'flotilla.yaml')
     .option('--json', 'machine-readable output')
@@ -118,6 +113,7 @@ export function buildProgram(commander: Commander): Command {
 
   program
     .command('validate')
+    .helpGroup(HELP_GROUPS.setup)
     .description('check a mission file (errors name file:line:col), then the checks up makes before starting')
     .argument('[mission]', 'mission file', 'flotilla.yaml')
     .option('--json', 'machine-readable output')
@@ -126,11 +122,13 @@ export function buildProgram(commander: Commander): Command {
 
   program
     .command('schema')
+    .helpGroup(HELP_GROUPS.setup)
     .description('print the mission JSON Schema, for editors')
     .action(action(() => import('./commands/schema.js')));
 
   program
     .command('keys')
+    .helpGroup(HELP_GROUPS.setup)
     .description('list the keys Flotilla binds in its tmux sessions')
     .action(action(() => import('./commands/keys.js')));
 
@@ -145,32 +143,37 @@ export function buildProgram(commander: Commander): Command {
 
   program
     .command('heartbeat')
-    .description('(agent side) record that this pane\'s agent is alive')
+    .helpGroup(HELP_GROUPS.agentSide)
+    .description('record that this pane\'s agent is alive')
     .option('--state <state>', 'the agent\'s own view of its state')
     .option('--source <source>', 'what sent it (hook event name)', 'cli')
     .action(action(() => import('./commands/heartbeat.js')));
 
   program
     .command('hook')
-    .description('(agent side) report a Claude Code hook event as a heartbeat; run by the hooks Flotilla installs')
+    .helpGroup(HELP_GROUPS.agentSide)
+    .description('report a Claude Code hook event as a heartbeat; run by the hooks Flotilla installs')
     .argument('<event>', 'SessionStart | UserPromptSubmit | PreToolUse | PostToolUse | Notification | Stop | StopFailure | SessionEnd')
     .action(action(() => import('./commands/hook.js')));
 
   program
     .command('done')
-    .description('(agent side) the current task is finished')
+    .helpGroup(HELP_GROUPS.agentSide)
+    .description('the current task is finished')
     .option('--summary <text>', 'one line on what was done')
     .action(action(() => import('./commands/done.js')));
 
   program
     .command('fail')
-    .description('(agent side) the current task cannot be finished')
+    .helpGroup(HELP_GROUPS.agentSide)
+    .description('the current task cannot be finished')
     .requiredOption('--reason <text>', 'why')
     .action(action(() => import('./commands/fail.js')));
 
   program
     .command('note')
-    .description('(agent side) add a note to the supervisor log')
+    .helpGroup(HELP_GROUPS.agentSide)
+    .description('add a note to the supervisor log')
     .argument('<text...>', 'the note')
     .action(action(() => import('./commands/note.js')));
 
@@ -211,6 +214,7 @@ export function buildProgram(commander: Commander): Command {
 
   program
     .command('screen')
+    .helpGroup(HELP_GROUPS.setup)
     .description('classify a saved agent screen (capture-pane -p output): state, rule and the deciding line')
     .argument('[file]', 'screen text file, or - for standard input', '-')
     .option('--agent <kind>', 'agent kind whose patterns to use: claude, codex, aider, gemini, generic, sim', 'claude')
@@ -218,7 +222,15 @@ export function buildProgram(commander: Commander): Command {
     .action(action(() => import('./commands/screen.js')));
 
   program
+    .command('completion')
+    .helpGroup(HELP_GROUPS.setup)
+    .description('print a tab-completion script for your shell: source <(flotilla completion bash)')
+    .addArgument(new commander.Argument('<shell>', 'bash | zsh | fish').choices(['bash', 'zsh', 'fish']))
+    .action(action(() => import('./commands/completion.js'), program));
+
+  program
     .command('sim-agent')
+    .helpGroup(HELP_GROUPS.agentSide)
     .description('the built-in stand-in agent (for demos and tests)')
     .action(action(() => import('./commands/sim-agent.js')));
 
@@ -228,20 +240,26 @@ export function buildProgram(commander: Commander): Command {
     .addOption(socketOption(commander))
     .action(action(() => import('./commands/supervise.js')));
 
+  // Every command takes --socket, so a script can pass it to all of them; those that never talk to tmux ignore it.
+  for (const cmd of program.commands) {
+    if (!cmd.options.some((o) => o.long === '--socket')) cmd.addOption(socketOption(commander).hideHelp());
+  }
+  addExamples(program);
   return program;
 }
 
+/** The full CLI: every command through commander. bin/flotilla comes here through entry.ts. */
 export async function main(argv: string[]): Promise<void> {
-  if (argv[2] === '--version' || argv[2] === '-V') {
-    process.stdout.write(`${version()}\n`);
-    return;
-  }
-  // commander is loaded only past the --version fast path.
-  const program = buildProgram(await import('commander'));
+  const commander = await import('commander');
+  const program = buildProgram(commander);
   try {
     await program.parseAsync(argv);
   } catch (err) {
-    const { handleError } = await import('./handle-error.js');
-    process.exitCode = handleError(err);
+    process.exitCode = err instanceof commander.CommanderError ? commanderExitCode(err) : (await import('./handle-error.js')).handleError(err);
   }
+}
+
+/** Commander has already printed its message (or the help) by the time it throws. */
+function commanderExitCode(err: import('commander').CommanderError): number {
+  return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2;
 }

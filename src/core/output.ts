@@ -5,30 +5,49 @@
 const useColor = (stream: NodeJS.WriteStream): boolean =>
   !('NO_COLOR' in process.env) && Boolean(stream.isTTY) && process.env.TERM !== 'dumb';
 
-// A reader that goes away (`flotilla status | head`) is not an error worth a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
-  });
+/**
+ * A reader that goes away (`flotilla status | head`) is not an error worth a stack trace.
+ * Set up on first print, not on import: opening stdout and stderr costs `flotilla hook`,
+ * which prints nothing, several milliseconds on every hook event.
+ */
+let guarded = false;
+function guard(): void {
+  if (guarded) return;
+  guarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
+}
+
+function stdout(): NodeJS.WriteStream {
+  guard();
+  return process.stdout;
+}
+
+function stderr(): NodeJS.WriteStream {
+  guard();
+  return process.stderr;
 }
 
 export function print(text = ''): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  stdout().write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
 export function printError(text: string): void {
-  const prefix = useColor(process.stderr) ? '\x1b[31mflotilla:\x1b[0m ' : 'flotilla: ';
-  process.stderr.write(`${prefix}${text}\n`);
+  const err = stderr();
+  err.write(`${useColor(err) ? '\x1b[31mflotilla:\x1b[0m ' : 'flotilla: '}${text}\n`);
 }
 
 export function printWarning(text: string): void {
-  const prefix = useColor(process.stderr) ? '\x1b[33mwarning:\x1b[0m ' : 'warning: ';
-  process.stderr.write(`${prefix}${text}\n`);
+  const err = stderr();
+  err.write(`${useColor(err) ? '\x1b[33mwarning:\x1b[0m ' : 'warning: '}${text}\n`);
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  stdout().write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** Colour a string with a #rrggbb colour when stdout is a colour terminal. */

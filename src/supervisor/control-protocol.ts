@@ -1,4 +1,4 @@
-import { createConnection, createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
 import { chmod, rm } from 'node:fs/promises';
 
 /**
@@ -9,7 +9,11 @@ import { chmod, rm } from 'node:fs/promises';
 export type ControlRequest = { cmd: string; [key: string]: unknown };
 export type ControlReply = { ok: true; data?: unknown } | { ok: false; error: string };
 
+// node:net is loaded on first use: `flotilla status` needs it, but loading it costs the agent-side
+// commands bundled with status (src/cli/entry.ts) ~10 ms of start-up, and they never use it.
+
 export async function serveControl(path: string, handle: (req: ControlRequest) => Promise<ControlReply>): Promise<Server> {
+  const { createServer } = await import('node:net');
   await rm(path, { force: true });
   const server = createServer((conn) => {
     let buf = '';
@@ -46,7 +50,8 @@ export async function serveControl(path: string, handle: (req: ControlRequest) =
 }
 
 /** One request, one reply. Rejects when nothing listens or no reply comes within `timeoutMs`. */
-export function requestControl(path: string, req: ControlRequest, timeoutMs = 5000): Promise<ControlReply> {
+export async function requestControl(path: string, req: ControlRequest, timeoutMs = 5000): Promise<ControlReply> {
+  const { createConnection } = await import('node:net');
   return new Promise((resolve, reject) => {
     const conn = createConnection(path);
     let buf = '';

@@ -20,6 +20,31 @@ describe('bin/flotilla', () => {
     for (const cmd of ['up', 'down', 'ls', 'status', 'attach', 'validate', 'schema', 'keys', 'demo', 'heartbeat']) expect(help.stdout).toContain(cmd);
   });
 
+  it('help lists the agent-side commands apart from the user\'s, and shows examples', async () => {
+    const help = (await f.flotilla(['--help'])).stdout;
+    const section = (heading: string) => help.split(`\n${heading}\n`)[1]!.split('\n\n')[0]!;
+    const names = (text: string) => text.split('\n').map((l) => /^ {2}(\S+)/.exec(l)?.[1]).filter(Boolean);
+    const user = names(section('Commands:'));
+    const agentSide = names(section('Run by agents in their panes, and by Flotilla itself:'));
+    expect(user).toEqual(expect.arrayContaining(['up', 'down', 'status', 'attach', 'run', 'demo', 'task', 'events']));
+    expect(agentSide.sort()).toEqual(['done', 'fail', 'heartbeat', 'hook', 'note', 'sim-agent']);
+    expect(names(section('Checking and setting up:'))).toEqual(expect.arrayContaining(['validate', 'doctor', 'schema', 'keys', 'completion']));
+    expect(section('Examples:')).toContain('demo');
+    for (const cmd of ['up', 'down', 'status', 'run', 'demo', 'validate']) {
+      const r = await f.flotilla([cmd, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout.split('\nExamples:\n')[1], cmd).toContain(` ${cmd}`);
+    }
+  });
+
+  it('commands that never talk to tmux accept --socket and ignore it', async () => {
+    await f.writeMission('name: fine\nagent: { kind: sim }\norchestrators:\n  - { name: a }\n');
+    for (const args of [['validate'], ['schema'], ['keys'], ['runs']]) {
+      const r = await f.flotilla([...args, '--socket', 'elsewhere']);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+    }
+  });
+
   it('validate: a bad mission exits 2 with FILE:LINE:COL for each error and starts nothing', async () => {
     const file = await f.writeMission('name: Bad Name\norchestrator:\n  - { name: a, role: backend-dev }\n', 'bad.yaml');
     const r = await f.flotilla(['validate', file]);

@@ -1,79 +1,15 @@
 import { FlotillaError } from '../../core/errors.js';
-import { bold, paint, print, printJson } from '../../core/output.js';
-import type { MissionStatus } from '../../supervisor/status.js';
+import { printJson } from '../../core/output.js';
+import { missionPaths } from '../../core/paths.js';
 import { resolveMission } from '../resolve-mission.js';
 import { readStatus } from '../read-status.js';
-import { missionPaths } from '../../core/paths.js';
-import { readFile } from 'node:fs/promises';
-import { progressBar } from '../../tasks/progress.js';
-import { attachHint, meaningfulLines } from '../../supervisor/attention.js';
 
+/** Scripts poll `status --json`: the table for people is loaded only without it. */
 export async function run(mission: string | undefined, opts: { json?: boolean; socket?: string }): Promise<number> {
   const ref = await resolveMission(mission, opts);
   const status = await readStatus(ref);
   if (!status) throw new FlotillaError({ reason: 'not-running', mission: ref.name });
   if (opts.json) printJson(status);
-  else {
-    printHuman(status);
-    printTasks(status, await latestEvents(missionPaths(ref.home, ref.name, ref.socket).events, 5));
-  }
+  else await (await import('../status-view.js')).printStatus(status, missionPaths(ref.home, ref.name, ref.socket).events);
   return 0;
-}
-
-function printHuman(s: MissionStatus): void {
-  const sup = s.supervisor.alive ? `supervisor pid ${s.supervisor.pid}, up ${s.supervisor.uptime_s}s${s.paused ? ', PAUSED' : ''}` : 'supervisor NOT RUNNING (run "flotilla up" to adopt the session)';
-  print(`${bold(`mission ${s.mission}`)}  tmux session ${s.session}${s.socket ? ` (tmux -L ${s.socket})` : ''}  ${sup}`);
-  const rows = s.orchestrators.map((o) => [
-    paint(o.name, o.color),
-    o.role,
-    o.state + (o.state !== 'dead' ? '' : o.exit_signal !== null ? ` (signal ${o.exit_signal})` : ` (exit ${o.exit_status ?? '?'})`),
-    o.heartbeat_age_s === null ? '-' : `${o.heartbeat_age_s}s${o.heartbeat_stale ? ' (stale)' : ''}`,
-    o.offline ? `OFFLINE (${o.crashes} crashes)` : (o.task ?? '-'),
-    o.pane ?? '-',
-    o.branch,
-  ]);
-  const header = ['ORCHESTRATOR', 'ROLE', 'STATE', 'HEARTBEAT', 'TASK', 'PANE', 'BRANCH'];
-  const plain = (t: string) => t.replace(/\x1b\[[0-9;]*m/g, '');
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => plain(r[i]!).length)));
-  const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(widths[i]! - plain(c).length)).join('  ');
-  print(line(header));
-  for (const r of rows) print(line(r));
-  // What needs a person, and why an agent died, under the table where it cannot be missed.
-  for (const o of s.orchestrators) {
-    if (o.waiting) print(`${paint('waiting for you', '#f59e0b')}: ${paint(o.name, o.color)} — "${o.waiting.question}" since ${o.waiting.since.slice(11, 19)} — attach: ${attachHint(s.socket ? ['-L', s.socket] : [], s.session, o.pane ?? undefined)}`);
-    const said = o.state === 'dead' || o.offline ? meaningfulLines(o.last_lines) : [];
-    if (said.length > 0) print(`${paint(o.name, o.color)}'s screen when its agent exited: ${said.join(' / ')}`);
-  }
-}
-
-function printTasks(s: MissionStatus, events: string[]): void {
-  if (s.tasks.length === 0) return;
-  const counts = new Map<string, number>();
-  for (const t of s.tasks) counts.set(t.state, (counts.get(t.state) ?? 0) + 1);
-  print('');
-  print(`${bold('tasks')}  ${[...counts].map(([state, n]) => `${n} ${state}`).join(', ')}`);
-  for (const st of s.streams) {
-    print(`  ${st.name.padEnd(16)} ${st.phase.padEnd(12)} ${progressBar(st.done, st.total, 20)} ${st.done}/${st.total}${st.open ? '' : '  (waiting for earlier phases)'}`);
-  }
-  if (events.length > 0) {
-    print(bold('latest events'));
-    for (const e of events) print(`  ${e}`);
-  }
-}
-
-/** The last few task transitions, as one line each. */
-async function latestEvents(file: string, n: number): Promise<string[]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text
-    .trim()
-    .split('\n')
-    .slice(-n)
-    .flatMap((line) => {
-      try {
-        const e = JSON.parse(line) as { ts: number; task: string; orchestrator: string | null; from: string | null; to: string; question?: string };
-        return [`${new Date(e.ts).toISOString().slice(11, 19)}  ${(e.orchestrator ?? '-').padEnd(12)} ${e.task}: ${e.from ?? 'new'} -> ${e.to}${e.question ? `  "${e.question}"` : ''}`];
-      } catch {
-        return [];
-      }
-    });
 }
