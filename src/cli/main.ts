@@ -250,6 +250,11 @@ export function buildProgram(commander: Commander): Command {
 
 /** The full CLI: every command through commander. bin/flotilla comes here through entry.ts. */
 export async function main(argv: string[]): Promise<void> {
+  // `flotilla --help | head`: a reader that stops early is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(0);
+  });
   const commander = await import('commander');
   const program = buildProgram(commander);
   try {
