@@ -33,13 +33,12 @@ function processes(): Map<number, string> {
 
 export function setup(): () => Promise<void> {
   process.env.FLOTILLA_TEST_RUN = MARK.slice(MARK.indexOf('=') + 1);
-  const before = new Set(processes().keys());
   return async () => {
     // A killed supervisor's children get a moment to notice their server is gone.
-    let left = [...processes()].filter(([pid]) => !before.has(pid));
+    let left = [...processes()];
     for (let i = 0; i < 20 && left.length > 0; i++) {
       await new Promise((r) => setTimeout(r, 250));
-      left = [...processes()].filter(([pid]) => !before.has(pid));
+      left = [...processes()];
     }
     if (left.length === 0) return;
     for (const [pid] of left) {
