@@ -26,7 +26,8 @@ async function exists(path: string): Promise<boolean> {
   return lstat(path).then(() => true, () => false);
 }
 
-function leavesCheckout(rel: string): boolean {
+/** A `setup.copy` path that is absolute or climbs out of the checkout. */
+export function leavesCheckout(rel: string): boolean {
   const n = normalize(rel);
   return isAbsolute(rel) || n === '..' || n.startsWith(`..${sep}`);
 }

@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { sessionName } from '../core/paths.js';
+import { leavesCheckout } from '../git/setup.js';
 import type { Mission } from '../mission/schema.js';
 import type { CheckResult, PreflightContext } from './preflight.js';
 
@@ -33,8 +34,7 @@ async function worktreesDirCheck(mission: Mission): Promise<CheckResult> {
 async function copyChecks(mission: Mission): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const rel of mission.setup.copy) {
-    const n = normalize(rel);
-    if (isAbsolute(rel) || n === '..' || n.startsWith(`..${sep}`)) {
+    if (leavesCheckout(rel)) {
       results.push({ check: 'setup-copy', ok: false, message: `setup.copy "${rel}" is not a path inside the repository`, fix: `in ${mission.file}, list paths relative to ${mission.repo} under setup.copy` });
     } else if (!(await stat(join(mission.repo, rel)).then(() => true, () => false))) {
       results.push({ check: 'setup-copy', ok: false, message: `setup.copy "${rel}" does not exist in ${mission.repo}, so no worktree would get it`, fix: `create ${join(mission.repo, rel)}, or remove "${rel}" from setup.copy in ${mission.file}` });

@@ -112,15 +112,20 @@ describe('grid order', () => {
 describe('changing layout keeps the client where it was', () => {
   const paneOf = async (name: string) => (await f.tmux(['show-options', '-v', '-t', '=flotilla-stay:', `@flotilla_pane_${name.slice(1)}`])).trim();
   const inMode = async () => (await f.tmux(['list-panes', '-s', '-t', '=flotilla-stay', '-F', '#{pane_id}:#{pane_in_mode}'])).trim().split('\n').filter((l) => l.endsWith(':1'));
-
-  it('flotilla layout leaves an attached client on its pane', async () => {
+  /** Six sim panes up, a real client attached and showing orchestrator `name`'s pane; returns that pane. */
+  const attachedOn = async (name: string) => {
     await f.writeMission(simMission('stay', 6));
     expect((await f.flotilla(['up'])).code).toBe(0);
     const client = await attachClient(f, 'flotilla-stay');
     clients.push(client);
-    const o3 = await paneOf('o3');
-    await f.tmux(['select-window', '-t', o3]);
-    await f.tmux(['select-pane', '-t', o3]);
+    const pane = await paneOf(name);
+    await f.tmux(['select-window', '-t', pane]);
+    await f.tmux(['select-pane', '-t', pane]);
+    return { client, pane };
+  };
+
+  it('flotilla layout leaves an attached client on its pane', async () => {
+    const { client, pane: o3 } = await attachedOn('o3');
     expect(await client.display('#{pane_id}')).toBe(o3);
 
     expect((await f.flotilla(['layout', 'tabs'])).code).toBe(0);
@@ -134,13 +139,7 @@ describe('changing layout keeps the client where it was', () => {
   });
 
   it('Alt-t switches tabs and grid in place, and leaves no pane in view mode', async () => {
-    await f.writeMission(simMission('stay', 6));
-    expect((await f.flotilla(['up'])).code).toBe(0);
-    const client = await attachClient(f, 'flotilla-stay');
-    clients.push(client);
-    const o6 = await paneOf('o6');
-    await f.tmux(['select-window', '-t', o6]);
-    await f.tmux(['select-pane', '-t', o6]);
+    const { client, pane: o6 } = await attachedOn('o6');
 
     client.press('\x1bt');
     await retryUntil(async () => (await f.tmux(['show-options', '-v', '-t', '=flotilla-stay:', '@flotilla_layout'])).trim() === 'tabs', { what: 'Alt-t to switch to tabs' });
