@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { execFile } from 'node:child_process';
 import { FlotillaError } from '../core/errors.js';
+import { execOffThread } from '../core/exec-off-thread.js';
 
 export interface GitRunOptions {
   input?: string;
@@ -58,7 +59,7 @@ export class Git {
 
   async run(args: string[], opts: GitRunOptions = {}): Promise<GitResult> {
     const subcommand = subcommandOf(args);
-    const result = await spawnGit(args, this.cwd, gitEnv(opts.env), opts.input);
+    const result = await spawnProgram('git', args, this.cwd, gitEnv(opts.env), opts.input);
     if ('spawnError' in result) {
       if (result.spawnError.code === 'ENOENT' && (await isDirectory(this.cwd))) {
         throw new FlotillaError({ reason: 'git-not-found' });
@@ -70,6 +71,19 @@ export class Git {
     }
     return result;
   }
+
+  /**
+   * Several git commands in one process: `sh -c SCRIPT flotilla ARGS...`. The
+   * script is a constant of the caller; values reach it only as positional
+   * parameters ("$1"), never as part of its text. For the supervisor's hot
+   * paths: one process started off its thread (see exec-off-thread.ts); sh's
+   * own starts of git cost that thread nothing.
+   */
+  async script(script: string, args: string[]): Promise<GitResult> {
+    const result = await execOffThread({ file: 'sh', args: ['-c', script, 'flotilla', ...args], cwd: this.cwd, env: gitEnv(undefined) });
+    if ('spawnError' in result) throw new FlotillaError({ reason: 'git-failed', subcommand: 'sh', cwd: this.cwd, stderr: result.spawnError.message });
+    return result;
+  }
 }
 
 /**
@@ -77,9 +91,9 @@ export class Git {
  * supervisor start and agent-side command, and execa's import alone costs
  * ~100-170 ms of start-up here.
  */
-function spawnGit(args: string[], cwd: string, env: Record<string, string>, input?: string): Promise<GitResult | { spawnError: NodeJS.ErrnoException }> {
+function spawnProgram(program: string, args: string[], cwd: string, env: Record<string, string>, input?: string): Promise<GitResult | { spawnError: NodeJS.ErrnoException }> {
   return new Promise((done) => {
-    const child = execFile('git', args, { cwd, env, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+    const child = execFile(program, args, { cwd, env, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
       const code = (err as NodeJS.ErrnoException | null)?.code;
       if (err && typeof code === 'string') return done({ spawnError: err as NodeJS.ErrnoException });
       done({ stdout, stderr, exitCode: err ? ((err as { code?: number }).code ?? 1) : 0 });

@@ -1,5 +1,22 @@
 import { FlotillaError } from '../core/errors.js';
-import { Git, verifyBranch } from './git.js';
+import { Git } from './git.js';
+
+/**
+ * One process for the whole switch (see Git.script). $1 the branch, $2 the
+ * base, $3 the stash message. Prints "stashed" when leftovers were put aside,
+ * then "created" or "resumed".
+ */
+const SWITCH = `
+leftovers=$(git status --porcelain -z) || exit
+if [ -n "$leftovers" ]; then
+  git stash push --quiet --include-untracked -m "$3" || exit
+  echo stashed
+fi
+if git switch --quiet --no-track -c "$1" "$2" 2>/dev/null; then echo created; exit 0; fi
+# Not created: either it exists (a retried task) or the switch cannot be done (say why).
+git rev-parse --verify --quiet "refs/heads/$1^{commit}" >/dev/null || exec git switch --quiet --no-track -c "$1" "$2"
+git switch --quiet "$1" && echo resumed
+`;
 
 /**
  * Put an orchestrator's worktree on a task's branch. A new branch is cut from
@@ -8,15 +25,8 @@ import { Git, verifyBranch } from './git.js';
  * stashed, not thrown away.
  */
 export async function switchToTaskBranch(worktree: string, branch: string, base: string): Promise<{ created: boolean; stashed: boolean }> {
-  const git = new Git(worktree);
-  const dirty = (await git.run(['status', '--porcelain', '-z'])).stdout.length > 0;
-  if (dirty) await git.run(['stash', 'push', '--include-untracked', '-m', `flotilla: left over before ${branch}`]);
-  // Try to create it first: one git call in the common case; an existing branch is resumed.
-  const created = await git.run(['switch', '--quiet', '--no-track', '-c', branch, base], { allowFail: true });
-  if (created.exitCode === 0) return { created: true, stashed: dirty };
-  if (!(await verifyBranch(worktree, branch))) {
-    throw new FlotillaError({ reason: 'git-failed', subcommand: 'switch', cwd: worktree, stderr: created.stderr });
-  }
-  await git.run(['switch', '--quiet', branch]);
-  return { created: false, stashed: dirty };
+  const r = await new Git(worktree).script(SWITCH, [branch, base, `flotilla: left over before ${branch}`]);
+  const said = r.stdout.split('\n');
+  if (r.exitCode !== 0) throw new FlotillaError({ reason: 'git-failed', subcommand: 'switch', cwd: worktree, stderr: r.stderr });
+  return { created: said.includes('created'), stashed: said.includes('stashed') };
 }

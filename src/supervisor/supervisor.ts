@@ -336,7 +336,9 @@ export class Supervisor {
       if (rt.pane) commands.push(stateCommand(rt.pane, label));
     }
     if (commands.length > 0) {
-      await this.tmux.chain(commands).catch((e) => this.logger.log(`could not update pane titles: ${e}`));
+      // On the control client when there is one: a tmux process per change would block this loop while it forks.
+      const run = this.watcher ? (args: string[]) => this.watcher!.command(args) : undefined;
+      await (run ? Promise.all(commands.map(run)) : this.tmux.chain(commands)).catch((e) => this.logger.log(`could not update pane titles: ${e}`));
       await this.persist();
     }
   }
@@ -355,11 +357,11 @@ export class Supervisor {
 
   /** Save the status when something a restart needs changed (not on every tick: ages alone do not count). */
   private async persist(): Promise<void> {
-    const status = this.status();
-    const fingerprint = JSON.stringify([status.paused, status.tasks.map((t) => [t.id, t.state, t.orchestrator]), status.orchestrators.map((o) => [o.name, o.state, o.pane, o.branch, o.offline, o.waiting?.question])]);
+    const runtime = [...this.runtime.values()].map((rt) => [rt.orchestrator.name, rt.state, rt.pane, rt.branch, rt.offline, rt.waiting?.question]);
+    const fingerprint = JSON.stringify([this.paused, this.tasks?.queue.revision, runtime]);
     if (fingerprint === this.persisted) return;
     this.persisted = fingerprint;
-    await writeJsonAtomic(this.paths.state, status);
+    await writeJsonAtomic(this.paths.state, this.status());
   }
 
   private async handle(req: ControlRequest): Promise<ControlReply> {

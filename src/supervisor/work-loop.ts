@@ -230,20 +230,22 @@ export class WorkLoop {
     if (this.d.paused()) return;
     const all = [...this.d.runtime.values()];
     let active = all.filter((rt) => this.d.queue.heldBy(rt.orchestrator.name)).length;
+    const free = new Set(all.filter((rt) => this.isFree(rt)));
     const starts: { task: Task; rt: OrchestratorRuntime }[] = [];
     for (const task of this.d.queue.ready()) {
-      if (active >= this.d.mission.dispatch.maxActive) break;
+      if (active >= this.d.mission.dispatch.maxActive || free.size === 0) break;
       const candidates: Candidate[] = all.map((rt) => ({
         name: rt.orchestrator.name,
         role: rt.orchestrator.role,
         capabilities: this.d.roles.get(rt.orchestrator.role)?.capabilities ?? [],
-        free: this.isFree(rt) && !starts.some((s) => s.rt === rt),
+        free: free.has(rt),
       }));
       const pick = pickOrchestrator(task, candidates, this.d.mission.dispatch.strategy, this.lastAssigned);
       if (!pick) continue;
       const rt = this.d.runtime.get(pick.name)!;
       this.lastAssigned = all.indexOf(rt);
       active++;
+      free.delete(rt);
       this.d.queue.assign(task.id, pick.name);
       this.d.queue.start(task.id);
       rt.delivering = true;

@@ -110,7 +110,8 @@ export class TaskQueue {
 
   /** The task `orchestrator` holds (assigned or running), if any. */
   heldBy(orchestrator: string): Task | undefined {
-    return this.list().find((t) => HELD.has(t.state) && t.orchestrator === orchestrator);
+    for (const t of this.tasks.values()) if (HELD.has(t.state) && t.orchestrator === orchestrator) return t;
+    return undefined;
   }
 
   assign(id: string, orchestrator: string): Task {
@@ -266,7 +267,15 @@ export class TaskQueue {
     this.onEvent?.(e);
   }
 
+  /** Counts the changes applied so far: equal revisions, equal queues. */
+  get revision(): number {
+    return this.applied;
+  }
+
+  private applied = 0;
+
   private apply(e: TaskEvent): void {
+    this.applied++;
     const next = applyEvent(this.tasks.get(e.task), e);
     if (e.event === 'added') this.graph.add(next.id, next.deps);
     this.tasks.set(next.id, next);
