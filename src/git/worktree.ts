@@ -124,39 +124,76 @@ async function pruneIfStale(root: string): Promise<WorktreeEntry[]> {
 export async function ensureWorktree(
   spec: WorktreeSpec & { adoptBranch?: (branch: string) => boolean },
 ): Promise<{ path: string; branch: string; created: boolean }> {
-  const root = await repoRoot(spec.repo);
-  const lockKey = await gitCommonDir(root);
-  const path = await canonical(spec.path);
-  const { branch } = spec;
-  const conflict = (detail: string) => new FlotillaError({ reason: 'worktree-conflict', path, branch, detail });
+  const [result] = await ensureWorktrees(spec.repo, spec.base, [spec], { adoptBranch: spec.adoptBranch });
+  return result!;
+}
 
+/**
+ * ensureWorktree for several worktrees of one repository, in order: one look
+ * at the worktrees and branches for all of them, then only the adds. Stops at
+ * the first that cannot be made; `onCreated` has heard of every one made
+ * before it (so a failed start can remove them).
+ */
+export async function ensureWorktrees(
+  repo: string,
+  base: string,
+  specs: readonly { path: string; branch: string }[],
+  opts: { adoptBranch?: (branch: string) => boolean; onCreated?: (path: string, branch: string) => void } = {},
+): Promise<{ path: string; branch: string; created: boolean }[]> {
+  const root = await repoRoot(repo);
+  const lockKey = await gitCommonDir(root);
+  const git = new Git(root);
   // Reading .git/worktrees while a sibling is being added fails ("failed to read
   // .git/worktrees/o2/commondir: Success"), so the whole look-then-add holds the lock.
   return withRepoLock(lockKey, async () => {
     const entries = await pruneIfStale(root);
-    const found = await findAt(entries, path);
-    if (found?.main) throw conflict('it is the main checkout of the repository');
-    if (found) {
-      if (found.entry.branch === branch) return { path, branch, created: false };
-      // A worktree that moved on to another branch we own (a task branch) is still ours.
-      if (found.entry.branch && spec.adoptBranch?.(found.entry.branch)) return { path, branch: found.entry.branch, created: false };
-      const on = found.entry.branch ? `branch "${found.entry.branch}"` : 'a detached HEAD';
-      throw conflict(`it is already a worktree on ${on}`);
-    }
-    const elsewhere = entries.find((e) => e.branch === branch);
-    if (elsewhere) throw conflict(`the branch is already checked out at ${elsewhere.path}`);
-    if (await isNonEmptyDir(path)) throw conflict('the directory exists and is not a worktree');
+    const branches = await localBranches(root);
+    let baseChecked = false;
+    const results: { path: string; branch: string; created: boolean }[] = [];
+    for (const spec of specs) {
+      const path = await canonical(spec.path);
+      const { branch } = spec;
+      const conflict = (detail: string) => new FlotillaError({ reason: 'worktree-conflict', path, branch, detail });
+      const found = await findAt(entries, path);
+      if (found?.main) throw conflict('it is the main checkout of the repository');
+      if (found) {
+        if (found.entry.branch === branch) {
+          results.push({ path, branch, created: false });
+          continue;
+        }
+        // A worktree that moved on to another branch we own (a task branch) is still ours.
+        if (found.entry.branch && opts.adoptBranch?.(found.entry.branch)) {
+          results.push({ path, branch: found.entry.branch, created: false });
+          continue;
+        }
+        const on = found.entry.branch ? `branch "${found.entry.branch}"` : 'a detached HEAD';
+        throw conflict(`it is already a worktree on ${on}`);
+      }
+      const elsewhere = entries.find((e) => e.branch === branch);
+      if (elsewhere) throw conflict(`the branch is already checked out at ${elsewhere.path}`);
+      if (await isNonEmptyDir(path)) throw conflict('the directory exists and is not a worktree');
 
-    const git = new Git(root);
-    if (await verifyBranch(root, branch)) {
-      await git.run(['worktree', 'add', '--', path, branch]);
-    } else {
-      if (!(await verifyCommit(root, spec.base))) throw new FlotillaError({ reason: 'unknown-base-branch', repo: root, base: spec.base });
-      // --no-track: an agent branch made from origin/main must not push to main.
-      await git.run(['worktree', 'add', '--no-track', '-b', branch, '--', path, spec.base]);
+      if (branches.has(branch)) {
+        await git.run(['worktree', 'add', '--', path, branch]);
+      } else {
+        if (!baseChecked && !(await verifyCommit(root, base))) throw new FlotillaError({ reason: 'unknown-base-branch', repo: root, base });
+        baseChecked = true;
+        // --no-track: an agent branch made from origin/main must not push to main.
+        await git.run(['worktree', 'add', '--no-track', '-b', branch, '--', path, base]);
+      }
+      entries.push({ path, branch, head: '', locked: false, prunable: false });
+      opts.onCreated?.(path, branch);
+      results.push({ path, branch, created: true });
     }
-    return { path, branch, created: true };
+    return results;
   });
+}
+
+/** The local branches that point at a commit. */
+async function localBranches(root: string): Promise<Set<string>> {
+  const out = (await new Git(root).run(['for-each-ref', '--format=%(objecttype) %(refname)', 'refs/heads/'])).stdout;
+  const names = out.split('\n').filter((l) => l.startsWith('commit refs/heads/')).map((l) => l.slice('commit refs/heads/'.length));
+  return new Set(names);
 }
 
 export async function worktreeState(spec: WorktreeSpec): Promise<WorktreeState> {

@@ -1,6 +1,6 @@
 /**
- * Map with at most `limit` calls in flight: worktree creation in parallel
- * without swamping git. On a failure it still waits for the calls in flight
+ * Map with at most `limit` calls in flight: worktree set-up in parallel
+ * without swamping the machine. On a failure it still waits for the calls in flight
  * (so a caller cleaning up sees everything they made), then throws the first error.
  */
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {

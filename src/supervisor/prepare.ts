@@ -6,7 +6,7 @@ import type { AgentEnv } from '../core/agent-env.js';
 import { FlotillaError } from '../core/errors.js';
 import { flotillaArgv } from '../core/package-root.js';
 import type { MissionPaths } from '../core/paths.js';
-import { ensureExcluded, ensureWorktree } from '../git/worktree.js';
+import { ensureExcluded, ensureWorktrees } from '../git/worktree.js';
 import { repoRoot, verifyBranch } from '../git/git.js';
 import { runSetup } from '../git/setup.js';
 import { loadLayout } from '../layout/catalog.js';
@@ -32,8 +32,9 @@ export function branchFor(mission: string, orchestrator: string): string {
 }
 
 /**
- * One worktree per orchestrator on its own branch from the base, created in
- * parallel; the mission's setup steps run in each new one, output logged.
+ * One worktree per orchestrator on its own branch from the base (one look at
+ * the repository, then the adds, under its lock); the mission's setup steps
+ * run in each new one, four at a time, output logged.
  * Existing worktrees are adopted as they are.
  */
 export async function prepareWorktrees(
@@ -41,23 +42,21 @@ export async function prepareWorktrees(
   paths: MissionPaths,
   log: (m: string) => void,
   onStep: (s: StartupStep) => void = () => {},
-  made: (path: string, branch: string) => void = () => {},
+  onCreated: (path: string, branch: string) => void = () => {},
 ): Promise<Workspace[]> {
   const repo = await repoRoot(mission.repo);
   if (!(await verifyBranch(repo, mission.base))) {
     throw new FlotillaError({ reason: 'unknown-base-branch', repo, base: mission.base });
   }
   await ensureExcluded(repo, mission.worktreesDir);
-  return mapLimit(mission.orchestrators, 4, async (o) => {
-    const branch = branchFor(mission.name, o.name);
-    const wt = await ensureWorktree({
-      repo,
-      path: join(mission.worktreesDir, o.name),
-      branch,
-      base: mission.base,
-      adoptBranch: (b) => b.startsWith(`flotilla/${mission.name}/`),
-    });
-    if (wt.created) made(wt.path, wt.branch);
+  const made = await ensureWorktrees(
+    repo,
+    mission.base,
+    mission.orchestrators.map((o) => ({ path: join(mission.worktreesDir, o.name), branch: branchFor(mission.name, o.name) })),
+    { adoptBranch: (b) => b.startsWith(`flotilla/${mission.name}/`), onCreated },
+  );
+  return mapLimit(mission.orchestrators, 4, async (o, i) => {
+    const wt = made[i]!;
     log(`${o.name}: worktree ${wt.path} on ${wt.branch} (${wt.created ? 'created' : 'adopted'})`);
     let setup: Workspace['setup'] = 'skipped';
     const runsSetup = wt.created && hasSetup(mission);

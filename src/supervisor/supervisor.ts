@@ -149,7 +149,11 @@ export class Supervisor {
     const spec = await fleetSpec(mission, workspaces, { paths: this.paths, home: this.opts.home, socket: this.opts.socket, session: this.entry.session, roles });
     const fleet = await bringUp(this.tmux, { ...spec, size: this.opts.windowSize });
     this.made.session = fleet.created;
-    await installKeys(this.tmux, [...flotillaArgv(), 'layout', ...(this.opts.socket ? ['--socket', this.opts.socket] : [])]);
+    // Three tmux processes, not needed until a person attaches: made while the rest comes up, awaited before "ready".
+    const keys = installKeys(this.tmux, [...flotillaArgv(), 'layout', ...(this.opts.socket ? ['--socket', this.opts.socket] : [])]).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     logger.log(`${fleet.created ? 'created' : 'adopted'} tmux session ${this.entry.session} with ${fleet.panes.size} agent panes`);
     progress.step({ step: 'panes', count: fleet.panes.size });
     this.track(workspaces, fleet, spec);
@@ -183,6 +187,8 @@ export class Supervisor {
     await mkdir(inboxDir(this.paths.dir), { recursive: true });
     this.inbox = watch(inboxDir(this.paths.dir), () => this.kick());
     this.timers.push(setInterval(() => void this.beat(), REGISTRY_BEAT_MS));
+    const keysFailed = await keys;
+    if (keysFailed) throw keysFailed;
     await this.registry.update(this.entry.key, process.pid, { state: 'running', heartbeatAt: Date.now() });
     logger.log(`ready: attach with "tmux ${this.tmux.prefix.join(' ')}${this.tmux.prefix.length ? ' ' : ''}attach -t ${this.entry.session}"`);
   }

@@ -69,13 +69,16 @@ export async function listPanes(server: TmuxServer, session: string): Promise<Pa
  */
 export async function bringUp(server: TmuxServer, spec: FleetSpec): Promise<Fleet> {
   const existing = await listPanes(server, spec.session);
-  const fleet = existing.length > 0 ? await adopt(server, spec, existing) : await create(server, spec);
-  await server.chain(decorateCommands(spec, fleet, windowsOf(spec, fleet, await listPanes(server, spec.session))));
+  const made = existing.length > 0 ? await adopt(server, spec, existing) : await create(server, spec);
+  // A new session's panes said where they are as they were made; an adopted one is listed again.
+  const placed = made.placed ?? (await listPanes(server, spec.session));
+  const fleet: Fleet = { created: made.created, statusPane: made.statusPane, panes: made.panes };
+  await server.chain(decorateCommands(spec, fleet, windowsOf(spec, fleet, placed)));
   return fleet;
 }
 
 /** Each window (by the id of one of its panes) with the orchestrators in it, in mission order. */
-export function windowsOf(spec: Pick<FleetSpec, 'panes'>, fleet: Pick<Fleet, 'panes'>, panes: PaneInfo[]): { target: string; agents: PaneSpec[] }[] {
+export function windowsOf(spec: Pick<FleetSpec, 'panes'>, fleet: Pick<Fleet, 'panes'>, panes: Placed[]): { target: string; agents: PaneSpec[] }[] {
   const byWindow = new Map<string, { target: string; agents: PaneSpec[] }>();
   for (const p of panes) {
     const entry = byWindow.get(p.windowId) ?? { target: p.windowId, agents: [] };
@@ -88,7 +91,10 @@ export function windowsOf(spec: Pick<FleetSpec, 'panes'>, fleet: Pick<Fleet, 'pa
   return [...byWindow.values()];
 }
 
-async function create(server: TmuxServer, spec: FleetSpec): Promise<Fleet> {
+/** Where a pane is: its window. */
+type Placed = Pick<PaneInfo, 'paneId' | 'windowId'>;
+
+async function create(server: TmuxServer, spec: FleetSpec): Promise<Fleet & { placed: Placed[] }> {
   const target = exactSession(spec.session);
   const commands: string[][] = [];
   const size = spec.size ?? DEFAULT_WINDOW_SIZE;
@@ -116,7 +122,7 @@ async function create(server: TmuxServer, spec: FleetSpec): Promise<Fleet> {
   return { ...fleet, created: true };
 }
 
-async function adopt(server: TmuxServer, spec: FleetSpec, existing: PaneInfo[]): Promise<Fleet> {
+async function adopt(server: TmuxServer, spec: FleetSpec, existing: PaneInfo[]): Promise<Fleet & { placed?: Placed[] }> {
   const panes = new Map<string, string>();
   for (const p of existing) if (p.orchestrator) panes.set(p.orchestrator, p.paneId);
   const statusPane = existing.find((p) => !p.orchestrator)?.paneId;
@@ -147,7 +153,7 @@ function paneLaunch(agent: PaneSpec): Launch {
  * directly (no shell), so nothing in it is ever interpreted.
  */
 function launchArgs(l: Launch): string[] {
-  return ['-P', '-F', `${l.tag} #{pane_id}`, ...commandArgs(l.cwd, l.env, l.argv)];
+  return ['-P', '-F', `${l.tag} #{pane_id} #{window_id}`, ...commandArgs(l.cwd, l.env, l.argv)];
 }
 
 /** `-c DIR -e K=V … argv` for new-window, split-window and respawn-pane. */
@@ -157,16 +163,18 @@ function commandArgs(cwd: string, env: Record<string, string>, argv: string[]): 
   return ['-c', cwd, ...vars, ...(argv.length === 1 ? ['env', argv[0]!] : argv)];
 }
 
-function parseCreated(stdout: string): Omit<Fleet, 'created'> {
+function parseCreated(stdout: string): Omit<Fleet, 'created'> & { placed: Placed[] } {
   const panes = new Map<string, string>();
+  const placed: Placed[] = [];
   let statusPane: string | undefined;
   for (const line of stdout.split('\n')) {
-    const [tag, id] = line.trim().split(' ');
-    if (!tag || !id?.startsWith('%')) continue;
+    const [tag, id, windowId] = line.trim().split(' ');
+    if (!tag || !id?.startsWith('%') || !windowId?.startsWith('@')) continue;
+    placed.push({ paneId: id, windowId });
     if (tag === 'status') statusPane = id;
     else panes.set(tag, id);
   }
-  return { statusPane, panes };
+  return { statusPane, panes, placed };
 }
 
 /** Start an orchestrator's agent again in its own pane (same pane id, same place in the layout). */
