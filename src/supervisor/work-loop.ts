@@ -321,6 +321,9 @@ export class WorkLoop {
         return false;
       },
     });
+    if (result.literal.shown > 0) {
+      this.d.log(`${rt.orchestrator.name}: ${task ?? 'a message'}'s text held ${result.literal.shown} control character(s); pasted as the symbols ${result.literal.symbols.join(' ')}, never as keys`);
+    }
     if (result.tries > 1) this.d.log(`${rt.orchestrator.name}: delivery needed ${result.tries} tries (${result.ok ? 'acknowledged' : 'not acknowledged'})`);
     return result.ok;
   }

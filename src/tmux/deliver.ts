@@ -1,3 +1,4 @@
+import { literalText, type LiteralText } from './literal.js';
 import type { TmuxServer } from './server.js';
 
 /** Where tmux commands go: the control-mode client when there is one (no process per command). */
@@ -10,17 +11,21 @@ export interface PaneInput {
 const INLINE_MAX_BYTES = 8000;
 
 /**
- * Put text into a pane exactly as written. The text becomes a tmux buffer,
- * either as one literally quoted argument on the control client or through
- * load-buffer's stdin (never through a format or a shell), and is pasted with
- * bracketed paste so the agent sees one paste even with newlines.
+ * Put text into a pane as text: controls shown as symbols first (literal.ts).
+ * The text becomes a tmux buffer, either as one literally quoted argument on
+ * the control client or through load-buffer's stdin (never through a format or
+ * a shell), and is pasted with bracketed paste so the agent sees one paste even
+ * with newlines. Never into a dead pane: tmux 3.3a segfaults on that, taking
+ * every session of its server with it, so the check is in the same command.
  */
-export async function pasteText(io: PaneInput, paneId: string, text: string): Promise<void> {
+export async function pasteText(io: PaneInput, paneId: string, text: string): Promise<LiteralText> {
+  const safe = literalText(text);
   const buffer = `flotilla-${paneId.replace('%', 'p')}`;
   const run = io.command ?? ((args: string[]) => io.server.run(args));
-  if (io.command && Buffer.byteLength(text) <= INLINE_MAX_BYTES) await run(['set-buffer', '-b', buffer, '--', text]);
-  else await io.server.run(['load-buffer', '-b', buffer, '-'], { input: text });
-  await run(['paste-buffer', '-p', '-d', '-b', buffer, '-t', paneId]);
+  if (io.command && Buffer.byteLength(safe.text) <= INLINE_MAX_BYTES) await run(['set-buffer', '-b', buffer, '--', safe.text]);
+  else await io.server.run(['load-buffer', '-b', buffer, '-'], { input: safe.text });
+  await run(['if-shell', '-F', '-t', paneId, '#{pane_dead}', `delete-buffer -b ${buffer}`, `paste-buffer -p -d -b ${buffer} -t ${paneId}`]);
+  return safe;
 }
 
 export async function pressEnter(io: PaneInput, paneId: string): Promise<void> {
@@ -47,19 +52,20 @@ export interface DeliveryOptions {
  * may have been lost (a known failure of agents in tmux): press Enter again
  * before pasting anew, so a prompt that did arrive is not sent twice.
  */
-export async function deliver(io: PaneInput, paneId: string, text: string, opts: DeliveryOptions): Promise<{ ok: boolean; tries: number }> {
+export async function deliver(io: PaneInput, paneId: string, text: string, opts: DeliveryOptions): Promise<{ ok: boolean; tries: number; literal: LiteralText }> {
   const attempts = opts.attempts ?? 3;
   const wait = opts.ackTimeoutMs ?? 3000;
   const since = Date.now();
+  let literal = literalText(text);
   if (!opts.resume) {
-    await pasteText(io, paneId, text);
+    literal = await pasteText(io, paneId, text);
     // A short gap: some agents treat an Enter that arrives with the paste as part of it.
     await new Promise((r) => setTimeout(r, 30));
   }
   await pressEnter(io, paneId);
   const firstWait = Math.min(wait, opts.firstAckTimeoutMs ?? 1200);
   for (let tries = 1; tries <= attempts; tries++) {
-    if (await opts.acknowledged(since, tries === 1 ? firstWait : wait)) return { ok: true, tries };
+    if (await opts.acknowledged(since, tries === 1 ? firstWait : wait)) return { ok: true, tries, literal };
     if (tries === attempts) break;
     if (tries === 1 && !opts.resume) await pressEnter(io, paneId);
     else {
@@ -68,5 +74,5 @@ export async function deliver(io: PaneInput, paneId: string, text: string, opts:
       await pressEnter(io, paneId);
     }
   }
-  return { ok: false, tries: attempts };
+  return { ok: false, tries: attempts, literal };
 }
