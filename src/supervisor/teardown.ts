@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { missionPaths, sessionName } from '../core/paths.js';
 import { readJson } from '../core/state-file.js';
+import { deleteRefs, missionRefs } from '../git/task-branch.js';
 import { removeBranches, removeWorktree } from '../git/worktree.js';
 import type { TmuxServer } from '../tmux/server.js';
 import { requestControl } from './control-protocol.js';
@@ -16,6 +17,9 @@ export interface TeardownReport {
   /** The run's task branches deleted, and those kept with why (unmerged work, or checked out in a kept worktree). */
   branchesRemoved: string[];
   branchesKept: { branch: string; why: string }[];
+  /** refs/flotilla/<mission>/… holding agents' uncommitted leftovers. */
+  leftoversRemoved: string[];
+  leftoversKept: string[];
 }
 
 /**
@@ -42,7 +46,7 @@ export async function teardown(opts: { mission: string; socket: string | undefin
   if (sessionKilled) await opts.tmux.killSession(session);
 
   const saved = await readJson<MissionStatus | undefined>(paths.state, undefined);
-  const report: TeardownReport = { mission: opts.mission, supervisorStopped, sessionKilled, removed: [], kept: [], branchesRemoved: [], branchesKept: [] };
+  const report: TeardownReport = { mission: opts.mission, supervisorStopped, sessionKilled, removed: [], kept: [], branchesRemoved: [], branchesKept: [], leftoversRemoved: [], leftoversKept: [] };
   for (const o of saved?.orchestrators ?? []) {
     const result = await removeWorktree({ repo: saved!.repo, path: o.worktree, branch: o.branch, base: saved!.base, force: opts.force });
     if (result.removed) report.removed.push(o.worktree);
@@ -55,6 +59,10 @@ export async function teardown(opts: { mission: string; socket: string | undefin
     const result = await removeBranches(saved.repo, branches, saved.base, opts.force);
     report.branchesRemoved = result.removed;
     report.branchesKept = result.kept;
+    // Uncommitted leftovers of agents (see task-branch.ts): kept unless forced, as the work in them would be.
+    const leftovers = await missionRefs(saved.repo, opts.mission).catch(() => []);
+    if (opts.force) await deleteRefs(saved.repo, leftovers);
+    report[opts.force ? 'leftoversRemoved' : 'leftoversKept'] = leftovers;
   }
   await rm(paths.heartbeats, { recursive: true, force: true });
   return report;

@@ -1,6 +1,6 @@
-import { rm } from 'node:fs/promises';
+import { realpath, rm } from 'node:fs/promises';
 import { writeJsonAtomic } from '../core/state-file.js';
-import { switchToTaskBranch } from '../git/task-branch.js';
+import { leftoversRef, releaseTaskBranch, switchToTaskBranch } from '../git/task-branch.js';
 import type { Mission } from '../mission/schema.js';
 import type { Role } from '../roles/catalog.js';
 import { currentTaskFile, pendingSignals, type Signal } from '../signals/inbox.js';
@@ -212,6 +212,17 @@ export class WorkLoop {
     this.d.log(`${rt.orchestrator.name}: delivering ${task.id} again (${mode === 'resume' ? 'Enter first' : 'new agent'})`);
     rt.delivering = true;
     try {
+      // A supervisor killed between the assignment and the switch left the worktree where it was:
+      // the task's commits must not land on the previous task's branch.
+      if (mode === 'full') {
+        const failed = await this.putOnBranch(rt, task, `flotilla/${this.d.mission.name}/${task.id}`).then(() => undefined, (err: unknown) => err);
+        if (failed) {
+          const why = `could not start on ${rt.orchestrator.name}: ${failed instanceof Error ? failed.message : String(failed)}`;
+          const after = this.d.queue.fail(task.id, why);
+          this.d.log(`${rt.orchestrator.name}: ${why}; task now ${after.state}`);
+          return;
+        }
+      }
       const ok = await this.send(rt, this.promptFor(task, rt), { resume: mode === 'resume', task: task.id });
       if (ok) await this.markAcknowledged(rt, task);
     } finally {
@@ -269,9 +280,7 @@ export class WorkLoop {
     const name = rt.orchestrator.name;
     const branch = `flotilla/${this.d.mission.name}/${task.id}`;
     try {
-      const moved = await switchToTaskBranch(rt.worktree, branch, this.d.mission.base);
-      if (moved.stashed) this.d.log(`${name}: stashed uncommitted leftovers before ${task.id}`);
-      rt.branch = branch;
+      await this.putOnBranch(rt, task, branch);
       // Written before the prompt is pasted: a restarted supervisor that finds no file knows it was never delivered.
       await writeJsonAtomic(currentTaskFile(this.d.stateDir, name), { task: task.id, branch, since: this.d.now() });
       this.d.log(`${name}: starting ${task.id} on ${branch}`);
@@ -281,9 +290,37 @@ export class WorkLoop {
         this.d.log(`${name}: did not take ${task.id} after 3 tries; back in the queue`);
       }
     } catch (err) {
-      this.d.queue.release(name);
-      this.d.log(`${name}: could not start ${task.id}: ${err instanceof Error ? err.message : String(err)}`);
+      // A failed attempt like any other: backed off, counted, and said in the task's log.
+      const why = `could not start on ${name}: ${err instanceof Error ? err.message : String(err)}`;
+      const after = this.d.queue.heldBy(name)?.id === task.id ? this.d.queue.fail(task.id, why) : undefined;
+      this.d.log(`${name}: ${why}${after ? `; task now ${after.state}` : ''}`);
     }
+  }
+
+  /**
+   * The worktree on the task's branch, before any prompt. The branch may still
+   * be checked out where an earlier attempt was given up (an orchestrator gone
+   * offline, a timeout): that worktree lets it go first, its work in progress
+   * committed on the branch. A branch held anywhere else (the user's checkout)
+   * is an error.
+   */
+  private async putOnBranch(rt: OrchestratorRuntime, task: Task, branch: string): Promise<void> {
+    const kept = leftoversRef(this.d.mission.name, rt.orchestrator.name, this.d.now());
+    let moved = await switchToTaskBranch(rt.worktree, branch, this.d.mission.base, kept);
+    if (moved.outcome === 'held') {
+      const real = (p: string) => realpath(p).catch(() => p);
+      const at = await real(moved.heldBy);
+      let other: OrchestratorRuntime | undefined;
+      for (const o of this.d.runtime.values()) if (o !== rt && (await real(o.worktree)) === at) other = o;
+      if (!other || this.d.queue.heldBy(other.orchestrator.name)?.id === task.id) throw new Error(`${branch} is checked out at ${at}`);
+      const released = await releaseTaskBranch(other.worktree, branch, `flotilla: work in progress on ${task.id}, left by ${other.orchestrator.name}`);
+      other.branch = '(detached)';
+      this.d.log(`${other.orchestrator.name}: let go of ${branch}${released.committed ? ', its work in progress committed there' : ''}, for ${rt.orchestrator.name}`);
+      moved = await switchToTaskBranch(rt.worktree, branch, this.d.mission.base, kept);
+      if (moved.outcome === 'held') throw new Error(`${branch} is still checked out at ${moved.heldBy}`);
+    }
+    if (moved.kept) this.d.log(`${rt.orchestrator.name}: uncommitted leftovers before ${task.id} kept as ${moved.kept}`);
+    rt.branch = branch;
   }
 
   private promptFor(task: Task, rt: OrchestratorRuntime): string {

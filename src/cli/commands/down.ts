@@ -36,6 +36,11 @@ export async function run(mission: string | undefined, opts: { all?: boolean; fo
       keptAny = true;
       print(`  kept branch ${b.branch}: has commits not merged into the base branch (delete it with: git branch -D ${b.branch})`);
     }
+    if (r.leftoversRemoved.length > 0) print(`  removed ${r.leftoversRemoved.length} ref${r.leftoversRemoved.length === 1 ? '' : 's'} of agents' uncommitted leftovers`);
+    for (const ref of r.leftoversKept) {
+      keptAny = true;
+      print(`  kept ${ref}: an agent's uncommitted leftovers (look: git show --stat ${ref}; delete: git update-ref -d ${ref})`);
+    }
     for (const k of r.kept) {
       keptAny = true;
       const why = k.why === 'uncommitted-changes' ? 'has uncommitted changes' : 'has commits not merged into the base branch';
