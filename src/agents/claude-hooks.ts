@@ -90,12 +90,20 @@ export function mergeFlotillaHooks(settings: Record<string, unknown>, command: (
 export const AGENT_SIDE_COMMANDS = ['done', 'fail', 'note', 'heartbeat'] as const;
 
 /**
+ * What every task's prompt asks for besides reporting: commit the work on the
+ * task branch, in the agent's own worktree. Without these, an agent with the
+ * user's `acceptEdits` stops at "Do you want to proceed?" on its first commit.
+ * Nothing that leaves the worktree (push, reset of other branches) is allowed.
+ */
+export const GIT_COMMANDS = ['add', 'commit', 'status', 'diff', 'log'] as const;
+
+/**
  * Claude's rules for them: `Bash(flotilla done *)` (any arguments) and
- * `Bash(flotilla done)` (none). A rule never matches a compound command
- * (`git commit && flotilla done`), so the prompts ask for the command on its own.
+ * `Bash(flotilla done)` (none). A compound command (`git add x && git commit
+ * -m y`) is allowed when each of its parts is.
  */
 export function flotillaAllowRules(): string[] {
-  return AGENT_SIDE_COMMANDS.flatMap((c) => [`Bash(flotilla ${c} *)`, `Bash(flotilla ${c})`]);
+  return [...AGENT_SIDE_COMMANDS.map((c) => `flotilla ${c}`), ...GIT_COMMANDS.map((c) => `git ${c}`)].flatMap((c) => [`Bash(${c} *)`, `Bash(${c})`]);
 }
 
 /** `settings` with Flotilla's allow rules added to `permissions.allow`; the user's rules, deny and ask lists kept. */

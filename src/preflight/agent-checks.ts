@@ -63,6 +63,8 @@ async function claudeChecks(ctx: PreflightContext, file: string, group: Orchestr
           orchestrators: names,
         },
   );
+  const key = apiKeyCheck(env, value, file, names);
+  if (key) results.push(key);
   const bypass = group.filter((o) => wantsBypass(o.agent.args ?? []));
   if (bypass.length > 0) {
     const settings = await readJsonFile(claudeConfigPaths(env).userSettings);
@@ -91,6 +93,30 @@ async function claudeChecks(ctx: PreflightContext, file: string, group: Orchestr
     }
   }
   return results;
+}
+
+/**
+ * Claude Code asks "Do you want to use this API key?" (default: No) for an
+ * ANTHROPIC_API_KEY it has not been told about; its answer is kept by the
+ * key's last 20 characters in customApiKeyResponses.
+ */
+function apiKeyCheck(env: NodeJS.ProcessEnv, config: Record<string, unknown>, file: string, names: string[]): CheckResult | undefined {
+  const key = env.ANTHROPIC_API_KEY;
+  if (!key) return undefined;
+  const responses = (config.customApiKeyResponses ?? {}) as { approved?: unknown; rejected?: unknown };
+  const has = (list: unknown) => Array.isArray(list) && list.includes(key.slice(-20));
+  const shown = `ANTHROPIC_API_KEY (…${key.slice(-4)})`;
+  if (has(responses.approved)) return { check: 'claude-api-key', ok: true, message: `Claude Code uses ${shown}`, orchestrators: names };
+  const rejected = has(responses.rejected);
+  return {
+    check: 'claude-api-key',
+    ok: false,
+    message: rejected
+      ? `Claude Code was told not to use ${shown} (${file}): the agents would start without it and ask you to log in`
+      : `Claude Code has not been told to use ${shown} yet (${file}): every pane would stop at "Do you want to use this API key?" (default: No)`,
+    fix: `run claude once in a terminal with this ANTHROPIC_API_KEY and choose "Yes"${rejected ? ' (run /logout first to be asked again)' : ''}, or unset ANTHROPIC_API_KEY to use your claude login`,
+    orchestrators: names,
+  };
 }
 
 /**

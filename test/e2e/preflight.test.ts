@@ -82,6 +82,24 @@ describe('preflight', () => {
     expect(doctor.code).toBe(0);
   });
 
+  it('an ANTHROPIC_API_KEY Claude Code was never told to use: the API-key dialog is caught before anything starts', async () => {
+    const key = 'sk-ant-api03-preflight-0123456789abcdefWXYZ';
+    await claudeConfig({ projects: { [f.repo.dir]: { hasTrustDialogAccepted: true } } });
+    await f.writeMission(claudeMission({ env: { ANTHROPIC_API_KEY: key } }));
+    const r = await f.flotilla(['up']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('Claude Code has not been told to use ANTHROPIC_API_KEY (…WXYZ) yet');
+    expect(r.stderr).toContain('"Do you want to use this API key?"');
+    expect(r.stderr).not.toContain(key); // the key itself is never printed
+    await expectNothingStarted();
+
+    await claudeConfig({ customApiKeyResponses: { approved: [key.slice(-20)], rejected: [] }, projects: { [f.repo.dir]: { hasTrustDialogAccepted: true } } });
+    const doctor = await f.flotilla(['doctor', '--json']);
+    const checks = (JSON.parse(doctor.stdout) as { checks: { check: string; ok: boolean }[] }).checks;
+    expect(checks.find((c) => c.check === 'claude-api-key')).toMatchObject({ ok: true });
+    expect(doctor.code).toBe(0);
+  });
+
   it('bypass mode never accepted, and bypass mode as root without IS_SANDBOX', async () => {
     await claudeConfig({ projects: { [f.repo.dir]: { hasTrustDialogAccepted: true } } });
     await f.writeMission(claudeMission({ args: ['--dangerously-skip-permissions'] }));

@@ -28,6 +28,19 @@ function script(req: MessagesRequest): ScriptedReply {
   const all = messages.flatMap((m) => blocks(m.content));
   const lastUser = [...messages].reverse().find((m) => m.role === 'user');
   if (!hasBash || !lastUser) return { content: [{ type: 'text', text: '{"title": "Flotilla task"}' }], stopReason: 'end_turn' };
+  // A task named t-commit-* writes a file, commits it the way the prompt asks (one compound git command), then reports.
+  const first = messages.map((m) => (m.role === 'user' ? TASK_LINE.exec(textOf(m.content))?.[1] : undefined)).find(Boolean);
+  if (first?.startsWith('t-commit')) {
+    const cwd = /Working directory: (\S+)/.exec(JSON.stringify(req.system ?? '') + JSON.stringify(messages))?.[1]?.replace(/\\n$/, '') ?? '.';
+    const steps = [
+      { name: 'Write', input: { file_path: `${cwd}/notes/${first}.txt`, content: `${first}\n` } },
+      { name: 'Bash', input: { command: `git add notes/${first}.txt && git commit -m "${first}: notes"`, description: 'Commit it' } },
+      { name: 'Bash', input: { command: `flotilla done --summary "${summaryFor(first)}"`, description: 'Report' } },
+    ];
+    const step = steps[all.filter((b) => b.type === 'tool_use').length];
+    if (!step) return { content: [{ type: 'text', text: 'Done.' }], stopReason: 'end_turn' };
+    return { content: [{ type: 'tool_use', id: `toolu_${first.replace(/-/g, '_')}_${all.length}`, ...step }], stopReason: 'tool_use' };
+  }
   // A tool result is the newest thing: the Bash call ran; end the turn.
   if (blocks(lastUser.content).some((b) => b.type === 'tool_result')) return { content: [{ type: 'text', text: 'Done.' }], stopReason: 'end_turn' };
   const task = TASK_LINE.exec(textOf(lastUser.content))?.[1];
@@ -185,6 +198,16 @@ describe.skipIf(MISSING !== undefined)(`real Claude Code, offline${MISSING ? ` (
     expect(await readLog()).toMatch(/indigo: t-evil's text held 4 control character\(s\); pasted as the symbols/);
     const show = JSON.parse((await f.flotilla(['task', 'show', 't-evil', '--json'])).stdout) as { state: string };
     expect(show.state).toBe('done');
+  }, 120_000);
+
+  it('with acceptEdits, an agent writes, commits (git add && git commit) and reports without a permission prompt', async () => {
+    const { env } = await userClaudeConfig([f.repo.dir]);
+    await f.writeMission(mission(env, ['indigo'], ['t-commit-notes']));
+    const up = await f.flotilla(['up', '--wait', '--timeout', '90'], { timeoutMs: 100_000, env: { PATH: pathWithoutFlotilla() } });
+    expect(up.code, `${up.stdout}\n${up.stderr}\n${await debug()}`).toBe(0);
+    expect(await git(f.repo.dir, 'log', '-1', '--format=%s', 'flotilla/real/t-commit-notes')).toBe('t-commit-notes: notes');
+    expect(await git(f.repo.dir, 'show', '--name-only', '--format=', 'flotilla/real/t-commit-notes')).toBe('notes/t-commit-notes.txt');
+    expect(await readLog()).not.toMatch(/waiting-for-human/);
   }, 120_000);
 
   it('a permission prompt: up --wait says at once who waits for what and how to get there, and nobody answers it', async () => {

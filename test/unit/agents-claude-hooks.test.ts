@@ -54,6 +54,9 @@ describe('installClaudeHooks', () => {
     expect(s.permissions.allow.slice(0, userSettings.permissions.allow.length)).toEqual(userSettings.permissions.allow);
     expect(s.permissions.allow.filter((r) => r === 'Bash(flotilla done *)')).toHaveLength(1);
     expect(s.permissions.allow).toEqual(expect.arrayContaining(['Bash(flotilla done *)', 'Bash(flotilla done)', 'Bash(flotilla fail *)', 'Bash(flotilla note *)', 'Bash(flotilla heartbeat *)']));
+    // Committing in the worktree, as every prompt asks; nothing that reaches beyond it.
+    expect(s.permissions.allow).toEqual(expect.arrayContaining(['Bash(git add *)', 'Bash(git commit *)', 'Bash(git status)', 'Bash(git diff *)']));
+    expect(s.permissions.allow.filter((r) => /push|reset|checkout|switch|branch/.test(r))).toEqual([]);
     expect(s.model).toBe('opus');
     expect(s.hooks.PreCompact).toEqual(userSettings.hooks.PreCompact);
     expect(s.hooks.Stop!.map((g) => g.hooks.map((h) => h.command))).toEqual([['say done'], ["'/usr/bin/node' '/opt/flotilla/bin/flotilla' hook Stop"]]);
