@@ -207,7 +207,7 @@ export function buildProgram(commander: Commander): Command {
     .command('demo')
     .description('bring up the demo mission on a throwaway repository with stand-in agents')
     .option('--dir <dir>', 'where to create the throwaway repository (default: a new temp dir)')
-    .option('--headless', 'do not attach; print how to attach instead')
+    .option('--headless', 'do not attach: run every task to the end, print the wall time and the speedup')
     .option('--fast', 'the old pace: the nine tasks in about 12 s instead of a minute')
     .addOption(socketOption(commander))
     .action(action(() => import('./commands/demo.js')));

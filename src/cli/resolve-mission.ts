@@ -20,10 +20,14 @@ export async function resolveMission(arg: string | undefined, opts: { socket?: s
   const socket = tmuxSocket(opts.socket);
   if (arg && !looksLikeFile(arg)) {
     if (existsSync(missionPaths(home, arg, socket).dir)) return { name: arg, socket, home };
-    const running = (await new Registry(home).list()).filter((e) => (e.socket ?? undefined) === socket);
+    const all = await new Registry(home).list();
+    const running = all.filter((e) => (e.socket ?? undefined) === socket);
     if (running.some((e) => e.mission === arg)) return { name: arg, socket, home };
     const list = running.map((e) => e.mission).join(', ');
-    throw new FlotillaError({ reason: 'usage', message: `no mission "${arg}" on this tmux server${socket ? ` (--socket ${socket})` : ''}; ${list ? `running: ${list}` : 'none is running'}` });
+    // Started with --socket and asked for without: say where it is.
+    const elsewhere = all.filter((e) => e.mission === arg && (e.socket ?? undefined) !== socket).map((e) => (e.socket ? `--socket ${e.socket}` : 'no --socket (the default server)'));
+    const hint = elsewhere.length > 0 ? `; it runs on another tmux server: add ${elsewhere.join(', or ')}` : `; ${list ? `running: ${list}` : 'none is running'}`;
+    throw new FlotillaError({ reason: 'usage', message: `no mission "${arg}" on this tmux server${socket ? ` (--socket ${socket})` : ''}${hint}` });
   }
   const file = arg ?? (existsSync('flotilla.yaml') ? 'flotilla.yaml' : undefined);
   if (file) {

@@ -16,7 +16,7 @@ export type Failure =
   | { reason: 'worktree-conflict'; path: string; branch: string; detail: string }
   | { reason: 'invalid-mission'; file: string; messages: string[] }
   | { reason: 'mission-not-found'; file: string }
-  | { reason: 'already-running'; mission: string; pid: number; session: string }
+  | { reason: 'already-running'; mission: string; pid: number; session: string; socket?: string | null }
   | { reason: 'not-running'; mission: string }
   /** `attach` from a pane of one tmux server to a session on another. */
   | { reason: 'inside-other-tmux'; session: string; attach: string }
@@ -46,6 +46,8 @@ export class ReportedError extends Error {
 export class InternalError extends Error {
   override name = 'InternalError';
 }
+
+const onSocket = (socket: string | null | undefined) => (socket ? ` --socket ${socket}` : '');
 
 /** Exit codes: 0 ok, 1 failure, 2 usage or invalid input. */
 export function exitCodeFor(failure: Failure): number {
@@ -85,7 +87,7 @@ export function describeFailure(f: Failure): string {
     case 'mission-not-found':
       return `mission file ${f.file} not found. Pass a mission file (${invokedAs()} up path/to/mission.yaml) or create ./flotilla.yaml.`;
     case 'already-running':
-      return `mission "${f.mission}" is already running (supervisor pid ${f.pid}, tmux session ${f.session}). Attach with "${invokedAs()} attach ${f.mission}", or stop it first with "${invokedAs()} down ${f.mission}".`;
+      return `mission "${f.mission}" is already running (supervisor pid ${f.pid}, tmux session ${f.session}). Attach with "${invokedAs()} attach ${f.mission}${onSocket(f.socket)}", or stop it first with "${invokedAs()} down ${f.mission}${onSocket(f.socket)}".`;
     case 'not-running':
       return `mission "${f.mission}" is not running. Start it with "${invokedAs()} up".`;
     case 'inside-other-tmux':

@@ -104,7 +104,7 @@ export class Supervisor {
       state: 'starting',
     };
     const holder = await registry.claim(entry);
-    if (holder) throw new FlotillaError({ reason: 'already-running', mission: mission.name, pid: holder.pid, session: holder.session });
+    if (holder) throw new FlotillaError({ reason: 'already-running', mission: mission.name, pid: holder.pid, session: holder.session, socket: holder.socket });
     const sup = new Supervisor(mission, opts, paths, logger, registry, entry, new TmuxServer(opts.socket));
     try {
       await sup.bringUp();

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { missionPaths, sessionName } from '../core/paths.js';
 import { readJson } from '../core/state-file.js';
@@ -48,8 +49,9 @@ export async function teardown(opts: { mission: string; socket: string | undefin
   const saved = await readJson<MissionStatus | undefined>(paths.state, undefined);
   const report: TeardownReport = { mission: opts.mission, supervisorStopped, sessionKilled, removed: [], kept: [], branchesRemoved: [], branchesKept: [], leftoversRemoved: [], leftoversKept: [] };
   for (const o of saved?.orchestrators ?? []) {
+    const there = existsSync(o.worktree); // gone already (an earlier down): still pruned, not reported again
     const result = await removeWorktree({ repo: saved!.repo, path: o.worktree, branch: o.branch, base: saved!.base, force: opts.force });
-    if (result.removed) report.removed.push(o.worktree);
+    if (result.removed && there) report.removed.push(o.worktree);
     else report.kept.push({ orchestrator: o.name, worktree: o.worktree, branch: o.branch, why: result.reason ?? 'unknown' });
   }
   if (saved) {

@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { git } from '../helpers/git-repo.js';
 import { makeFleetEnv, retryUntil, type FleetEnv } from '../helpers/fleet-env.js';
 
 /** The built bin/flotilla, run as a user would. */
@@ -90,6 +92,30 @@ describe('bin/flotilla', () => {
     const screen = await f.tmux(['capture-pane', '-p', '-t', '=flotilla-demo:1.0']);
     expect(screen).toContain('flotilla sim agent');
     expect(screen).toContain('❯');
+  });
+
+  it('demo refuses, exit 2, touching nothing: a folder that holds anything (a repository of yours), a second demo on the same server', async () => {
+    const before = await git(f.repo.dir, 'log', '--format=%H %s');
+    const mine = await f.flotilla(['demo', '--headless', '--fast', '--dir', f.repo.dir]);
+    expect(mine.code, mine.stdout + mine.stderr).toBe(2);
+    expect(mine.stderr).toContain(`--dir ${f.repo.dir} is not empty; the demo makes a throwaway repository there`);
+    expect(await git(f.repo.dir, 'log', '--format=%H %s')).toBe(before);
+    expect(await git(f.repo.dir, 'status', '--porcelain')).toBe('');
+    expect(existsSync(join(f.repo.dir, 'flotilla.yaml'))).toBe(false);
+
+    const first = join(f.repo.scratch, 'demo1');
+    expect((await f.flotilla(['demo', '--fast', '--dir', first])).code).toBe(0);
+    const second = join(f.repo.scratch, 'demo2');
+    const again = await f.flotilla(['demo', '--headless', '--fast', '--dir', second]);
+    expect(again.code, again.stdout + again.stderr).toBe(2);
+    expect(again.stderr).toContain(`the demo is already running on this tmux server`);
+    expect(again.stderr).toContain(`stop it with "`);
+    expect(again.stderr).toContain(`down demo --socket ${f.socket}"`);
+    expect(existsSync(second)).toBe(false);
+    // Asked for without its --socket, it is not "none running": it says where it runs.
+    const elsewhere = await f.flotilla(['status', 'demo'], { env: { FLOTILLA_TMUX_SOCKET: '' } });
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toContain(`no mission "demo" on this tmux server; it runs on another tmux server: add --socket ${f.socket}`);
   });
 
   it('heartbeat from inside a pane updates that orchestrator; outside a pane it is a usage error', async () => {

@@ -95,6 +95,8 @@ describe('runs', () => {
       const inWorktree = new RegExp(`kept \\S+ \\(o\\d, branch ${b}\\): has commits not merged`).test(down.stdout);
       expect(alone || inWorktree, `${b}\n${down.stdout}`).toBe(true);
     }
+    // The hint is a command that works as typed: the mission and its tmux server named.
+    expect(down.stdout).toContain(`down clean --socket ${f.socket} --force" to delete it anyway`);
     // The orchestrators' own start branches hold nothing: gone.
     expect(await branches()).not.toContain('flotilla/clean/o1');
 
@@ -103,5 +105,9 @@ describe('runs', () => {
     expect(await branches()).toEqual([]);
     expect((await git(f.repo.dir, 'worktree', 'list')).split('\n')).toHaveLength(1);
     expect(await git(f.repo.dir, 'branch', '--list', 'flotilla/other/keep-me')).toContain('keep-me');
+    // Once more: nothing is left, and nothing is said to be removed again.
+    const again = await f.flotilla(['down', 'clean', '--force']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).not.toContain('removed worktree');
   }, 150_000);
 });

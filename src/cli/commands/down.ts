@@ -47,6 +47,10 @@ export async function run(mission: string | undefined, opts: { all?: boolean; fo
       print(`  kept ${k.worktree} (${k.orchestrator}, branch ${k.branch}): ${why}`);
     }
   }
-  if (keptAny) print(`Kept worktrees hold work that would be lost. Merge or commit it, or run "${invokedAs()} down --force" to delete it anyway.`);
+  if (keptAny) {
+    const which = opts.all ? '--all' : targets[0]!.name;
+    const on = opts.all ? (socket ? ` --socket ${socket}` : '') : targets[0]!.socket ? ` --socket ${targets[0]!.socket}` : '';
+    print(`Kept worktrees hold work that would be lost. Merge or commit it, or run "${invokedAs()} down ${which}${on} --force" to delete it anyway.`);
+  }
   return 0;
 }

@@ -34,7 +34,7 @@ export async function run(file: string, opts: UpOptions): Promise<number> {
     const { missionPaths } = await import('../../core/paths.js');
     return waitForTasks({ controlSocket: holder.controlSocket, eventsFile: missionPaths(home, mission.name, socket).events, startedAt, timeoutS: opts.timeout });
   }
-  if (holder) throw new FlotillaError({ reason: 'already-running', mission: mission.name, pid: holder.pid, session: holder.session });
+  if (holder) throw new FlotillaError({ reason: 'already-running', mission: mission.name, pid: holder.pid, session: holder.session, socket: holder.socket });
   if (opts.fresh) await discardOpenRun(mission.name, home, socket, Boolean(opts.yes));
   if (opts.trust) {
     const { recordMissionTrust } = await import('../../preflight/agent-checks.js');
