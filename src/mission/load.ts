@@ -5,7 +5,7 @@ import { FlotillaError } from '../core/errors.js';
 import { layoutNames } from '../layout/catalog.js';
 import { readRoles } from '../roles/catalog.js';
 import { byPosition, formatDiagnostic, makeDiagnostic, schemaDiagnostics, type Diagnostic } from './diagnostics.js';
-import { parseYaml, type YamlProblem } from './locate.js';
+import { parseYaml, toData, type YamlProblem } from './locate.js';
 import { defaultColor, resolveColor } from './palette.js';
 import { checkRules, effectiveAgent } from './rules.js';
 import { MissionSchema, type Mission, type MissionDoc, type Orchestrator } from './schema.js';
@@ -33,12 +33,19 @@ export async function loadMission(file: string): Promise<LoadResult> {
     return { errors: [readError(file, err as NodeJS.ErrnoException)], warnings: [] };
   }
 
+  const tooBig = sizeProblem(file, text);
+  if (tooBig) return { errors: [tooBig], warnings: [] };
   const yaml = parseYaml(text);
   const warnings = yaml.warnings.map((w) => makeDiagnostic(file, w, 'warning', w.message));
   if (yaml.errors.length)
     return { errors: yaml.errors.map((e) => makeDiagnostic(file, e, 'error', `YAML syntax error: ${e.message}`, syntaxHint(e))), warnings };
 
-  const data: unknown = yaml.doc.toJS();
+  const converted = toData(yaml);
+  if ('problem' in converted) {
+    const hint = converted.problem.code === 'UNRESOLVED_ALIAS' ? 'define the anchor (&name) on a value above its first use, or write the value out' : 'write the values out instead of nesting aliases';
+    return { errors: [makeDiagnostic(file, converted.problem, 'error', `YAML error: ${converted.problem.message}`, hint)], warnings };
+  }
+  const data = converted.data;
   const parsed = MissionSchema.safeParse(data);
   if (!parsed.success) {
     return { errors: schemaDiagnostics(parsed.error.issues, MissionSchema, data, file, yaml.locator), warnings };
@@ -61,6 +68,40 @@ export async function loadMissionOrThrow(file: string): Promise<Mission> {
   const result = await loadMission(file);
   if (result.value) return result.value;
   throw new FlotillaError({ reason: 'invalid-mission', file, messages: result.errors.map(formatDiagnostic) });
+}
+
+/** Mission files are small: bounded before parsing, so a hostile one cannot take seconds and gigabytes. */
+export const MAX_MISSION_BYTES = 1024 * 1024;
+export const MAX_NESTING = 64;
+
+function sizeProblem(file: string, text: string): Diagnostic | undefined {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_MISSION_BYTES) {
+    return makeDiagnostic(file, START, 'error', `the mission file is ${(bytes / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_MISSION_BYTES / 1024 / 1024} MB`, 'move long task texts to prompt_file: files, which are read when the task is delivered');
+  }
+  // Flow collections ([ and {) nest without indentation; count them outside quotes.
+  let depth = 0;
+  let quote = '';
+  let line = 1;
+  let col = 0;
+  let previous = '\n'; // the last character that is not a space
+  for (const ch of text) {
+    col++;
+    if (ch === '\n') {
+      line++;
+      col = 0;
+    }
+    if (quote) {
+      if (ch === quote) quote = '';
+    } else if ((ch === '"' || ch === "'") && /[\s[{,:\-?]/.test(previous)) {
+      quote = ch; // a quoted scalar starts here (an apostrophe inside a word does not)
+    } else if ((ch === '[' || ch === '{') && (depth > 0 || /[\n:\-?]/.test(previous))) {
+      // A collection starts where a value does; inside one, [ and { are never text.
+      if (++depth > MAX_NESTING) return makeDiagnostic(file, { line, col }, 'error', `values are nested more than ${MAX_NESTING} deep`, 'a mission needs a few levels: flatten this value');
+    } else if ((ch === ']' || ch === '}') && depth > 0) depth--;
+    if (ch === '\n' || ch !== ' ') previous = ch;
+  }
+  return undefined;
 }
 
 function readError(file: string, err: NodeJS.ErrnoException): Diagnostic {

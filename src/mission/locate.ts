@@ -1,4 +1,4 @@
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type Alias, type Document, type Node, type Pair } from 'yaml';
 
 export type YamlPath = readonly PropertyKey[];
 export interface Position {
@@ -21,11 +21,35 @@ export interface Locator {
 export interface ParsedYaml {
   doc: Document;
   locator: Locator;
+  /** Line:col of an offset in the text. */
+  at: (offset: number) => Position;
   errors: YamlProblem[];
   warnings: YamlProblem[];
 }
 
 const START: Position = { line: 1, col: 1 };
+
+/** More expansions of aliases (*name) than this is refused: a few lines can otherwise expand to gigabytes. */
+export const MAX_ALIAS_EXPANSIONS = 100;
+
+/**
+ * The document as plain data, or the problem that stops it: an alias with no
+ * anchor before it, or too many alias expansions, each at the alias it is about.
+ */
+export function toData(parsed: ParsedYaml): { data: unknown } | { problem: YamlProblem } {
+  try {
+    return { data: parsed.doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS }) };
+  } catch (err) {
+    const aliases: Alias[] = [];
+    visit(parsed.doc, { Alias: (_key, node) => void aliases.push(node) });
+    const unresolved = aliases.find((a) => a.resolve(parsed.doc) === undefined);
+    const where = (a: Alias | undefined) => (a?.range ? parsed.at(a.range[0]) : START);
+    if (unresolved) return { problem: { ...where(unresolved), code: 'UNRESOLVED_ALIAS', message: `the alias *${unresolved.source} has no anchor &${unresolved.source} before it` } };
+    const message = err instanceof Error ? err.message : String(err);
+    if (/alias/i.test(message)) return { problem: { ...where(aliases[0]), code: 'ALIAS_COUNT', message: `the aliases (*name) expand to more than ${MAX_ALIAS_EXPANSIONS} copies` } };
+    return { problem: { ...START, code: 'YAML', message } };
+  }
+}
 
 export function parseYaml(text: string, lineOffset = 0): ParsedYaml {
   const lineCounter = new LineCounter();
@@ -41,6 +65,7 @@ export function parseYaml(text: string, lineOffset = 0): ParsedYaml {
   });
   return {
     doc,
+    at: pos,
     locator: createLocator(doc, pos),
     errors: doc.errors.map(problem),
     warnings: doc.warnings.map(problem),

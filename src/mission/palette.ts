@@ -58,13 +58,16 @@ export function resolveColor(input: string): string | undefined {
  */
 export function defaultColor(index: number, taken: Set<string>): string {
   for (const hex of Object.values(PALETTE)) if (!taken.has(hex)) return hex;
-  for (let step = 0; ; step++) {
+  // Bounded: the hues repeat past a few thousand (there are that many distinct ones), and then a repeat is fine.
+  let hex = '';
+  for (let step = 0; step < 4096; step++) {
     const hue = ((index + step) * 137.508) % 360;
     // 0.72 keeps the darkest hue (blue) at 4.8:1 on the status bar.
     const light = 0.72 + 0.08 * (((index + step) >> 3) % 2);
-    const hex = hslToHex(hue, 0.7, light);
+    hex = hslToHex(hue, 0.7, light);
     if (!taken.has(hex)) return hex;
   }
+  return hex;
 }
 
 /** Blend a colour toward black: amount 0 leaves it, 1 gives black; 0.88 is a faint background shade. */

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+/** A task title is one line of status; longer text belongs in its prompt. The event log clips free text at this length too. */
+export const MAX_TITLE = 1000;
+export const MAX_ORCHESTRATORS = 64;
+
 /**
  * The mission file's shape. This one zod schema is the single source for
  * validation, the TypeScript types and the editor JSON Schema (`flotilla schema`).
@@ -57,7 +61,7 @@ export const DurationSchema = z
 
 export const TaskSchema = z.strictObject({
   id: safeName('a task id').describe('Unique id; also the task\'s branch name.'),
-  title: z.string().min(1).describe('One line shown in status and delivered to the agent.'),
+  title: z.string().min(1).max(MAX_TITLE, { message: `a title is at most ${MAX_TITLE} characters; put the rest in prompt: or prompt_file:` }).describe('One line shown in status and delivered to the agent.'),
   prompt: z.string().optional().describe('The task\'s instructions, inline.'),
   prompt_file: z.string().optional().describe('A file with the instructions, relative to the mission file.'),
   deps: z.array(z.string()).optional().describe('Ids of tasks that must be done first.'),
@@ -112,6 +116,7 @@ export const MissionSchema = z
     orchestrators: z
       .array(OrchestratorSchema)
       .min(1, { message: 'a mission needs at least one orchestrator' })
+      .max(MAX_ORCHESTRATORS, { message: `at most ${MAX_ORCHESTRATORS} orchestrators: each one is an agent, a tmux pane and a git worktree` })
       .describe('The agents, one tmux pane and git worktree each; add at least one, e.g. "- { name: ann, role: backend-dev }".'),
     streams: z.array(StreamSchema).optional().describe('Groups of tasks run in phases: foundation first, then parallel, then integration.'),
     tasks: z.array(TaskSchema).optional().describe('The work, handed to orchestrators as they become free.'),

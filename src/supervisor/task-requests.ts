@@ -1,5 +1,5 @@
 import type { Mission } from '../mission/schema.js';
-import { SAFE_NAME } from '../mission/schema.js';
+import { MAX_TITLE, SAFE_NAME } from '../mission/schema.js';
 import type { TaskQueue } from '../tasks/queue.js';
 import type { Task, TaskDef } from '../tasks/task.js';
 import type { ControlReply, ControlRequest } from './control-protocol.js';
@@ -47,6 +47,7 @@ function must(queue: TaskQueue, id: unknown): Task {
 function taskDef(req: ControlRequest, queue: TaskQueue, mission: Mission): TaskDef {
   const title = String(req.title ?? '').trim();
   if (!title) throw new Error('a task needs a title');
+  if (title.length > MAX_TITLE) throw new Error(`the title is ${title.length} characters; the limit is ${MAX_TITLE}: put the rest in --prompt or --prompt-file`);
   const streamName = typeof req.stream === 'string' ? req.stream : undefined;
   const stream = streamName === undefined ? null : mission.streams.find((s) => s.name === streamName);
   if (stream === undefined) throw new Error(`unknown stream "${streamName}"; the mission's streams are: ${mission.streams.map((s) => s.name).join(', ') || 'none'}`);
