@@ -82,6 +82,12 @@ export class PaneWatcher {
     return this.tmux.run(args);
   }
 
+  /** An if-shell (see ControlClient.conditional). */
+  async conditional(args: string[]): Promise<unknown> {
+    if (this.client && !this.client.closed) return this.client.conditional(args);
+    return this.tmux.run(args);
+  }
+
   /**
    * The last non-empty lines of a pane's screen, a dead pane's too (remain-on-exit keeps it). From
    * some history as well: tmux 3.3 scrolls a dead pane's last output off the screen to print "Pane is dead".

@@ -228,6 +228,7 @@ export class Supervisor {
       stateDir: this.paths.dir,
       tmux: this.tmux,
       command: (args) => (this.watcher ? this.watcher.command(args) : this.tmux.run(args)),
+      conditional: (args) => (this.watcher ? this.watcher.conditional(args) : this.tmux.run(args)),
       runtime: this.runtime,
       queue,
       flush: () => this.tasks!.flush(),

@@ -20,6 +20,8 @@ export interface WorkLoopDeps {
   tmux: TmuxServer;
   /** Runs a tmux command on the control client when there is one. */
   command?: (args: string[]) => Promise<unknown>;
+  /** Runs an if-shell there (see ControlClient.conditional). */
+  conditional?: (args: string[]) => Promise<unknown>;
   runtime: Map<string, OrchestratorRuntime>;
   queue: TaskQueue;
   /** Resolves once every task event so far is on disk: nothing is acted on before it is logged. */
@@ -343,7 +345,7 @@ export class WorkLoop {
   private async send(rt: OrchestratorRuntime, text: string, opts: { resume?: boolean; task?: string } = {}): Promise<boolean> {
     const task = opts.task;
     if (!rt.pane) return false;
-    const result = await deliver({ server: this.d.tmux, command: this.d.command }, rt.pane, text, {
+    const result = await deliver({ server: this.d.tmux, command: this.d.command, conditional: this.d.conditional }, rt.pane, text, {
       resume: opts.resume,
       acknowledged: async (since, timeoutMs) => {
         const deadline = Date.now() + timeoutMs;

@@ -114,6 +114,32 @@ export class ControlClient {
     });
   }
 
+  /**
+   * `if-shell -F …` with a command in each branch: tmux answers the if-shell,
+   * then the command it chose in a block of its own (flags 1 too), or only the
+   * if-shell's %error when it fails (no such pane). Taking both blocks here
+   * keeps every later reply matched to its own command.
+   */
+  conditional(args: string[]): Promise<string[]> {
+    if (args[0] !== 'if-shell') return Promise.reject(new InternalError('ControlClient.conditional runs if-shell only'));
+    if (this.ended || !this.child.stdin.writable) return Promise.reject(failed('if-shell', 'the tmux control client has exited'));
+    return new Promise((resolve, reject) => {
+      const chosen = { subcommand: 'if-shell', resolve, reject };
+      const first = {
+        subcommand: 'if-shell',
+        resolve: () => undefined, // the chosen command's block follows
+        reject: (err: Error) => {
+          const i = this.waiting.indexOf(chosen);
+          if (i >= 0) this.waiting.splice(i, 1);
+          reject(err);
+        },
+      };
+      this.waiting.push(first, chosen);
+      this.child.stdin.write(`${args.map(quoteArg).join(' ')}\n`);
+      this.resumeReading();
+    });
+  }
+
   on<E extends keyof ControlClientEvents>(event: E, listener: ControlClientEvents[E]): this {
     this.listeners[event].push(listener);
     return this;

@@ -5,6 +5,8 @@ import type { TmuxServer } from './server.js';
 export interface PaneInput {
   server: TmuxServer;
   command?: (args: string[]) => Promise<unknown>;
+  /** if-shell on the control client (see ControlClient.conditional); given with `command`. */
+  conditional?: (args: string[]) => Promise<unknown>;
 }
 
 /** Longer texts go through load-buffer's stdin: no command line gets near tmux's limits. */
@@ -24,7 +26,8 @@ export async function pasteText(io: PaneInput, paneId: string, text: string): Pr
   const run = io.command ?? ((args: string[]) => io.server.run(args));
   if (io.command && Buffer.byteLength(safe.text) <= INLINE_MAX_BYTES) await run(['set-buffer', '-b', buffer, '--', safe.text]);
   else await io.server.run(['load-buffer', '-b', buffer, '-'], { input: safe.text });
-  await run(['if-shell', '-F', '-t', paneId, '#{pane_dead}', `delete-buffer -b ${buffer}`, `paste-buffer -p -d -b ${buffer} -t ${paneId}`]);
+  const guarded = ['if-shell', '-F', '-t', paneId, '#{pane_dead}', `delete-buffer -b ${buffer}`, `paste-buffer -p -d -b ${buffer} -t ${paneId}`];
+  await (io.command && io.conditional ? io.conditional(guarded) : io.server.run(guarded));
   return safe;
 }
 
