@@ -17,6 +17,21 @@ export async function deleteRefs(repo: string, refs: string[]): Promise<void> {
   await new Git(repo).run(['update-ref', '--stdin'], { input: refs.map((r) => `delete ${r}\n`).join('') });
 }
 
+/**
+ * Is the worktree on branch $1? Read from its HEAD file with shell builtins
+ * (a linked worktree's .git file names its git dir): on a busy machine each
+ * git process counts. Asks git when the layout is not the usual one.
+ */
+const ON_BRANCH = `
+on_branch() {
+  if [ -f .git ] && IFS= read -r gitdir < .git && [ -f "\${gitdir#gitdir: }/HEAD" ] && IFS= read -r head < "\${gitdir#gitdir: }/HEAD"; then
+    [ "$head" = "ref: refs/heads/$1" ]
+  else
+    [ "$(git symbolic-ref -q HEAD)" = "refs/heads/$1" ]
+  fi
+}
+`;
+
 /** Commit what is staged as $1, with a stand-in identity when the repository has none. */
 const WIP = `
 wip() {
@@ -31,8 +46,8 @@ wip() {
  * or "kept" when leftovers were committed to $3, then "created" or
  * "resumed"; or "held-by PATH" (exit 5) when another worktree has the branch.
  */
-const SWITCH = `${WIP}
-[ "$(git symbolic-ref -q --short HEAD)" = "$1" ] && { echo already; exit 0; }
+const SWITCH = `${WIP}${ON_BRANCH}
+on_branch "$1" && { echo already; exit 0; }
 leftovers=$(git status --porcelain -z) || exit
 if [ -n "$leftovers" ]; then
   git switch --quiet --detach && git add -A && wip "$4" && git update-ref "$3" HEAD || exit
@@ -69,8 +84,8 @@ export async function switchToTaskBranch(worktree: string, branch: string, base:
 }
 
 /** $1 the branch, $2 the message. Prints "committed" when there was work in progress. */
-const RELEASE = `${WIP}
-[ "$(git symbolic-ref -q --short HEAD)" = "$1" ] || exit 0
+const RELEASE = `${WIP}${ON_BRANCH}
+on_branch "$1" || exit 0
 if [ -n "$(git status --porcelain -z)" ]; then git add -A && wip "$2" || exit; echo committed; fi
 git switch --quiet --detach
 `;

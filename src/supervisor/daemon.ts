@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { openSync, closeSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { FlotillaError } from '../core/errors.js';
-import { flotillaArgv } from '../core/package-root.js';
+import { packageRoot } from '../core/package-root.js';
 import { missionKey, missionPaths } from '../core/paths.js';
 import { TmuxServer } from '../tmux/server.js';
 import { formatWindowSize, windowSizeFor, WINDOW_SIZE_ENV } from '../tmux/window-size.js';
@@ -27,10 +27,9 @@ export async function startDetached(opts: {
   await mkdir(dirname(paths.log), { recursive: true });
   const logOffset = sizeOf(paths.log);
   const fd = openSync(paths.log, 'a');
-  const [node, bin] = flotillaArgv();
   // The supervisor has no terminal: it makes the session at the size of this one.
   const windowSize = formatWindowSize(await windowSizeFor(new TmuxServer(opts.socket), process.stdout));
-  const child = spawn(node!, [bin!, 'supervise', opts.missionFile, ...(opts.socket ? ['--socket', opts.socket] : [])], {
+  const child = spawn(process.execPath, [superviseEntry(), opts.missionFile, ...(opts.socket ? ['--socket', opts.socket] : [])], {
     detached: true,
     stdio: ['ignore', 'ignore', fd],
     env: { ...process.env, FLOTILLA_HOME: opts.home, [WINDOW_SIZE_ENV]: windowSize },
@@ -55,6 +54,11 @@ export async function startDetached(opts: {
   } finally {
     child.unref();
   }
+}
+
+/** The supervisor's bundled entry (see src/cli/supervise-entry.ts). */
+function superviseEntry(): string {
+  return join(packageRoot, 'dist', 'cli', 'supervise-entry.js');
 }
 
 function sizeOf(file: string): number {
