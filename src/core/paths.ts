@@ -54,5 +54,6 @@ function controlSocketPath(dir: string): string {
   if (Buffer.byteLength(direct) < 100) return direct;
   const { createHash } = process.getBuiltinModule('node:crypto');
   const hash = createHash('sha256').update(dir).digest('hex').slice(0, 16);
-  return join(tmpdir(), `flotilla-${process.getuid?.() ?? 0}-${hash}.sock`);
+  // In a directory of this user's own (made 0700 by serveControl), not a name anyone could take first.
+  return join(tmpdir(), `flotilla-${process.getuid?.() ?? 0}`, `${hash}.sock`);
 }

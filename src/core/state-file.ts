@@ -58,6 +58,6 @@ export async function updateJson<T>(file: string, fallback: T, fn: (value: T) =>
 export async function writeTextAtomic(file: string, text: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
+  await writeFile(tmp, text, { mode: 0o600 });
   await rename(tmp, file);
 }

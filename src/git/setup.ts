@@ -95,7 +95,7 @@ async function runStep(log: FileHandle, opts: SetupOptions, command: string): Pr
  */
 export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
   await mkdir(dirname(opts.logFile), { recursive: true });
-  const log = await open(opts.logFile, 'a');
+  const log = await open(opts.logFile, 'a', 0o600);
   try {
     for (const rel of opts.copy) {
       const exitCode = await copyStep(log, opts, rel);

@@ -1,5 +1,7 @@
 import type { Server } from 'node:net';
 import { chmod, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { ensurePrivateDir } from '../core/private-dir.js';
 
 /**
  * The supervisor's Unix control socket (mode 0600): one JSON request per
@@ -36,6 +38,7 @@ export async function serveControl(path: string, handle: (req: ControlRequest) =
       return { ok: false, error: err instanceof Error ? err.message : String(err) };
     }
   };
+  await ensurePrivateDir(dirname(path));
   const oldMask = process.umask(0o177);
   try {
     await new Promise<void>((resolve, reject) => {

@@ -24,9 +24,9 @@ export async function startDetached(opts: {
   onPoll?: (pid: number) => Promise<void>;
 }): Promise<RegistryEntry> {
   const paths = missionPaths(opts.home, opts.mission, opts.socket);
-  await mkdir(dirname(paths.log), { recursive: true });
+  await mkdir(dirname(paths.log), { recursive: true, mode: 0o700 });
   const logOffset = sizeOf(paths.log);
-  const fd = openSync(paths.log, 'a');
+  const fd = openSync(paths.log, 'a', 0o600);
   // The supervisor has no terminal: it makes the session at the size of this one.
   const windowSize = formatWindowSize(await windowSizeFor(new TmuxServer(opts.socket), process.stdout));
   const child = spawn(process.execPath, [superviseEntry(), opts.missionFile, ...(opts.socket ? ['--socket', opts.socket] : [])], {

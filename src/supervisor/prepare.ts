@@ -1,9 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { installClaudeHooks } from '../agents/claude-hooks.js';
 import { agentLaunch } from '../agents/launch.js';
 import type { AgentEnv } from '../core/agent-env.js';
 import { FlotillaError } from '../core/errors.js';
+import { ensurePrivateDir } from '../core/private-dir.js';
+import { shellQuote } from '../core/shell-words.js';
 import { flotillaArgv } from '../core/package-root.js';
 import type { MissionPaths } from '../core/paths.js';
 import { ensureExcluded, ensureWorktrees } from '../git/worktree.js';
@@ -106,7 +108,8 @@ export async function fleetSpec(
     };
     // `flotilla` resolves inside the pane whatever the user's PATH holds (see path-shim.ts).
     const argv = withShimArgv(shim, launch.env.PATH ?? process.env.PATH, launch.argv);
-    panes.push({ name: o.name, index: o.index, role: o.role, color: o.color, cwd: ws.worktree, env: { ...launch.env, ...env }, argv });
+    const { file, rest } = await writeEnvFile(join(ctx.paths.dir, 'env', `${o.name}.sh`), launch.env);
+    panes.push({ name: o.name, index: o.index, role: o.role, color: o.color, cwd: ws.worktree, env: { ...rest, ...env }, argv: [...SOURCE_ENV, file, ...argv] });
   }
   const backgrounds = mission.paneBackground ? new Map(mission.orchestrators.map((o) => [o.name, tint(o.color, 0.88)])) : undefined;
   return {
@@ -117,6 +120,28 @@ export async function fleetSpec(
     backgrounds,
   };
 }
+
+/**
+ * The agent's own environment (the mission's agent.env: API keys, tokens) goes
+ * through a 0600 file the pane's shell reads, never through tmux's argv: the
+ * server keeps the command line that started it for its whole life, and `ps`
+ * shows it to every local user. Names a shell cannot export stay in `rest`.
+ */
+async function writeEnvFile(file: string, env: Record<string, string>): Promise<{ file: string; rest: Record<string, string> }> {
+  const rest: Record<string, string> = {};
+  const lines: string[] = [];
+  for (const [k, v] of Object.entries(env)) {
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) lines.push(`export ${k}=${shellQuote(v)}`);
+    else rest[k] = v;
+  }
+  await ensurePrivateDir(dirname(file));
+  await writeFile(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+  return { file, rest };
+}
+
+/** `sh -c '. FILE && exec ARGV…'`: the pane's command, with the environment file read first. */
+const SOURCE_ENV = ['/bin/sh', '-c', '. "$0" && exec "$@"'];
 
 /** The built-in roles plus a roles/ directory beside the mission file. */
 export function missionRoles(mission: Mission): Promise<Map<string, Role>> {

@@ -3,6 +3,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { FlotillaError } from '../core/errors.js';
+import { ensurePrivateDir } from '../core/private-dir.js';
 import { flotillaArgv } from '../core/package-root.js';
 import { missionKey, missionPaths, sessionName, type MissionPaths } from '../core/paths.js';
 import { readJson, writeJsonAtomic } from '../core/state-file.js';
@@ -17,7 +18,7 @@ import { TmuxServer } from '../tmux/server.js';
 import type { WindowSize } from '../tmux/window-size.js';
 import { serveControl, type ControlReply, type ControlRequest } from './control-protocol.js';
 import { HeartbeatWatcher } from './heartbeat-watcher.js';
-import { Logger } from './logger.js';
+import { Logger, secretValues } from './logger.js';
 import { derivePaneState, stateLabel, type PaneState } from './orchestrator-state.js';
 import { fleetSpec, hasSetup, missionRoles, prepareWorktrees, type Workspace } from './prepare.js';
 import { initialProgress, startupFile, StartupProgressFile } from '../startup/progress.js';
@@ -86,7 +87,10 @@ export class Supervisor {
   static async start(opts: SupervisorOptions): Promise<Supervisor> {
     const mission = await loadMissionOrThrow(opts.missionFile);
     const paths = missionPaths(opts.home, mission.name, opts.socket);
+    await ensurePrivateDir(opts.home);
+    await ensurePrivateDir(paths.dir);
     const logger = new Logger(paths.log, opts.foreground);
+    logger.hide(secretValues(mission.orchestrators.map((o) => o.agent.env)));
     const registry = new Registry(opts.home);
     const now = Date.now();
     const entry: RegistryEntry = {
