@@ -1,3 +1,4 @@
+import { flotillaArgv } from '../core/package-root.js';
 import { handleError } from './handle-error.js';
 import { run } from './commands/supervise.js';
 
@@ -9,6 +10,8 @@ import { run } from './commands/supervise.js';
  * every bring-up. `flotilla supervise` (commander) runs the same code.
  */
 const [missionFile, flag, value] = process.argv.slice(2);
+// The hints the supervisor prints (the end of a run: "… down NAME") name bin/flotilla, as a person types it (invoked-as.ts).
+process.argv[1] = flotillaArgv()[1]!;
 if (!missionFile || (flag !== undefined && (flag !== '--socket' || !value))) {
   process.stderr.write('usage: supervise-entry.js MISSION_FILE [--socket NAME]\n');
   process.exitCode = 2;
