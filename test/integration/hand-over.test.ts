@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { git } from '../helpers/git-repo.js';
-import { makeFleetEnv, type FleetEnv } from '../helpers/fleet-env.js';
+import { makeFleetEnv, retryUntil, type FleetEnv } from '../helpers/fleet-env.js';
 
 /**
  * A task given up by one orchestrator (offline after crashes, or timed out and
@@ -60,11 +60,16 @@ describe('hand-over of a given-up task', () => {
         'orchestrators:',
         '  - { name: slow, role: backend-dev, agent: { env: { FLOTILLA_SIM_SPEED: "1" } } }',
         '  - { name: quick, role: backend-dev, agent: { env: { FLOTILLA_SIM_SPEED: "0.01" } } }',
-        'tasks:',
-        '  - { id: long, title: Long one, timeout: 2s, retries: 2, sim: { duration_ms: 20000, file: out/long.txt } }',
         '',
       ].join('\n'),
     );
+    expect((await f.flotilla(['up'])).code).toBe(0);
+    // Added once both are at their prompt: the first free in mission order (slow) gets it; the retry goes to the next (quick).
+    await retryUntil(async () => (await f.status()).orchestrators.every((o) => o.state === 'idle'), { what: 'both agents idle' });
+    const promptFile = join(f.repo.scratch, 'long.md');
+    await writeFile(promptFile, `sim: ${JSON.stringify({ duration_ms: 20000, file: 'out/long.txt' })}\n`);
+    const add = await f.flotilla(['task', 'add', 'Long', '--timeout', '2', '--retries', '2', '--prompt-file', promptFile]);
+    expect(add.code, add.stderr).toBe(0);
     const up = await f.flotilla(['up', '--wait', '--timeout', '60'], { timeoutMs: 70_000 });
     const text = await log();
     expect(up.code, `${up.stdout}\n${text}`).toBe(0);
