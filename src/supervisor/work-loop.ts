@@ -218,12 +218,7 @@ export class WorkLoop {
       // the task's commits must not land on the previous task's branch.
       if (mode === 'full') {
         const failed = await this.putOnBranch(rt, task, `flotilla/${this.d.mission.name}/${task.id}`).then(() => undefined, (err: unknown) => err);
-        if (failed) {
-          const why = `could not start on ${rt.orchestrator.name}: ${failed instanceof Error ? failed.message : String(failed)}`;
-          const after = this.d.queue.fail(task.id, why);
-          this.d.log(`${rt.orchestrator.name}: ${why}; task now ${after.state}`);
-          return;
-        }
+        if (failed) return this.failedStart(rt, task, failed);
       }
       const ok = await this.send(rt, this.promptFor(task, rt), { resume: mode === 'resume', task: task.id });
       if (ok) await this.markAcknowledged(rt, task);
@@ -292,11 +287,16 @@ export class WorkLoop {
         this.d.log(`${name}: did not take ${task.id} after 3 tries; back in the queue`);
       }
     } catch (err) {
-      // A failed attempt like any other: backed off, counted, and said in the task's log.
-      const why = `could not start on ${name}: ${err instanceof Error ? err.message : String(err)}`;
-      const after = this.d.queue.heldBy(name)?.id === task.id ? this.d.queue.fail(task.id, why) : undefined;
-      this.d.log(`${name}: ${why}${after ? `; task now ${after.state}` : ''}`);
+      this.failedStart(rt, task, err);
     }
+  }
+
+  /** A start that failed is a failed attempt like any other: backed off, counted, and said in the task's log. */
+  private failedStart(rt: OrchestratorRuntime, task: Task, err: unknown): void {
+    const name = rt.orchestrator.name;
+    const why = `could not start on ${name}: ${err instanceof Error ? err.message : String(err)}`;
+    const after = this.d.queue.heldBy(name)?.id === task.id ? this.d.queue.fail(task.id, why) : undefined;
+    this.d.log(`${name}: ${why}${after ? `; task now ${after.state}` : ''}`);
   }
 
   /**

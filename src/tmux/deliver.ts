@@ -59,9 +59,9 @@ export async function deliver(io: PaneInput, paneId: string, text: string, opts:
   const attempts = opts.attempts ?? 3;
   const wait = opts.ackTimeoutMs ?? 3000;
   const since = Date.now();
-  let literal = literalText(text);
+  const literal = literalText(text); // what pasteText sends; counted once for the log
   if (!opts.resume) {
-    literal = await pasteText(io, paneId, text);
+    await pasteText(io, paneId, text);
     // A short gap: some agents treat an Enter that arrives with the paste as part of it.
     await new Promise((r) => setTimeout(r, 30));
   }
