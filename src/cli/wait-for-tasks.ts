@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { readJson } from '../core/state-file.js';
 import { paint, print } from '../core/output.js';
 import { requestControl } from '../supervisor/control-protocol.js';
 import { attachHint, meaningfulLines } from '../supervisor/attention.js';
@@ -17,7 +18,7 @@ type Verdict = 'done' | 'failed' | 'stuck' | 'timeout';
  * print a summary with the wall time and the speedup: the sum of task run
  * times over the wall time.
  */
-export async function waitForTasks(opts: { controlSocket: string; eventsFile: string; startedAt: number; timeoutS?: number }): Promise<number> {
+export async function waitForTasks(opts: { controlSocket: string; eventsFile: string; startedAt: number; timeoutS?: number; runFile?: string }): Promise<number> {
   const deadline = opts.timeoutS ? opts.startedAt + opts.timeoutS * 1000 : Infinity;
   let status: MissionStatus | undefined;
   let verdict: Verdict = 'timeout';
@@ -42,7 +43,10 @@ export async function waitForTasks(opts: { controlSocket: string; eventsFile: st
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  const wallMs = Date.now() - opts.startedAt;
+  // The run's wall time, as the end-of-run message and the archive count it: from the run's start
+  // (not this command's: after a restart that made "speedup 86x"), to its finish when it has one.
+  const run = opts.runFile ? await readJson<{ startedAt?: number; finishedAt?: number } | undefined>(opts.runFile, undefined).catch(() => undefined) : undefined;
+  const wallMs = run?.startedAt ? (run.finishedAt ?? Date.now()) - run.startedAt : Date.now() - opts.startedAt;
   const runMs = taskRunTimes(await readFile(opts.eventsFile, 'utf8').catch(() => ''));
   const total = [...runMs.values()].reduce((a, b) => a + b, 0);
   for (const t of status?.tasks ?? []) {

@@ -37,6 +37,11 @@ export interface ArchivedRun extends RunInfo {
 }
 
 const RUN_FILE = 'run.json';
+
+/** The open run's record (id, repository, start, finish). */
+export function runFile(paths: MissionPaths): string {
+  return join(paths.dir, RUN_FILE);
+}
 /** What belongs to a run and moves into its archive; the rest of the state dir is remade by the next up. */
 const ARCHIVED = ['events.jsonl', 'supervisor.log', 'setup'];
 /** Copied, not moved: a later `down --force` reads the worktrees a plain `down` kept from it. */
@@ -82,7 +87,7 @@ export async function archiveRun(paths: MissionPaths, home: string, ended: Archi
   const events = await readFile(paths.events, 'utf8').catch(() => '');
   const state = await readJson<{ repo?: string; mission?: string; socket?: string | null } | undefined>(paths.state, undefined);
   const info: RunInfo = open ?? { id: newRunId(state?.mission ?? 'mission'), mission: state?.mission ?? '', repo: state?.repo ?? '', missionFile: '', socket: state?.socket ?? null, startedAt: firstTs(events) };
-  const summary = summarizeRun(events);
+  const summary = summarizeRun(events, open ? { startedAt: open.startedAt, finishedAt: open.finishedAt } : undefined);
   const archived: ArchivedRun = { ...info, endedAt: Date.now(), ended, summary };
   const dir = join(runsDir(home), info.id);
   await mkdir(dir, { recursive: true, mode: 0o700 });

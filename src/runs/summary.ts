@@ -42,7 +42,12 @@ export function taskRunTimes(text: string): Map<string, number> {
   return took;
 }
 
-export function summarizeRun(text: string): RunSummary {
+/**
+ * `span`: the run's own start and (when it ended) finish, so that the wall time
+ * is the one `up --wait` and the end-of-run message give; without it, the
+ * first event to the last.
+ */
+export function summarizeRun(text: string, span?: { startedAt: number; finishedAt?: number }): RunSummary {
   const events = lines(text);
   const last = new Map<string, { state: string; orchestrator: string | null }>();
   for (const e of events) last.set(e.task, { state: e.to, orchestrator: e.orchestrator ?? last.get(e.task)?.orchestrator ?? null });
@@ -50,7 +55,10 @@ export function summarizeRun(text: string): RunSummary {
   const tasks = [...last].map(([id, t]) => ({ id, state: t.state, orchestrator: t.orchestrator, ms: times.get(id) ?? null }));
   const counts: Record<string, number> = {};
   for (const t of tasks) counts[t.state] = (counts[t.state] ?? 0) + 1;
-  const wallMs = events.length > 0 ? events[events.length - 1]!.ts - events[0]!.ts : 0;
+  const lastTs = events.length > 0 ? events[events.length - 1]!.ts : undefined;
+  const firstTs = span?.startedAt ?? events[0]?.ts;
+  const endTs = span?.finishedAt ?? lastTs;
+  const wallMs = firstTs !== undefined && endTs !== undefined ? Math.max(0, endTs - firstTs) : 0;
   const taskMs = [...times.values()].reduce((a, b) => a + b, 0);
   return { tasks, counts, wallMs, taskMs, speedup: wallMs > 0 ? taskMs / wallMs : 0 };
 }

@@ -58,6 +58,14 @@ describe('runs', () => {
     // The task ran again: two done events in the archive, one in the open run.
     const events = (await f.flotilla(['events', '--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as { task: string; to: string });
     expect(events.filter((e) => e.to === 'done')).toHaveLength(1);
+    // up --wait again on the finished run: its wall time is the run's (from its start to its end),
+    // as the end-of-run message and the archive give it, not this command's 0.2 s ("speedup 86x").
+    await new Promise((r) => setTimeout(r, 1500));
+    const later = await f.flotilla(['up', '--wait', '--timeout', '30'], { timeoutMs: 40_000 });
+    const wall = Number(/wall time ([\d.]+)s/.exec(later.stdout)?.[1]);
+    const secondWall = Number(/wall time ([\d.]+)s/.exec(second.stdout)?.[1]);
+    expect(later.stdout).toContain('is already running');
+    expect(Math.abs(wall - secondWall), `${second.stdout}\n${later.stdout}`).toBeLessThan(1);
     expect((await f.flotilla(['down', '--force'])).code).toBe(0);
 
     // An open run left by a supervisor that is gone: --fresh without --yes and no terminal refuses, --yes archives it.

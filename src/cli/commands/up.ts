@@ -32,7 +32,9 @@ export async function run(file: string, opts: UpOptions): Promise<number> {
     print(`mission ${mission.name} is already running (supervisor pid ${holder.pid}); waiting for its tasks`);
     const { waitForTasks } = await import('../wait-for-tasks.js');
     const { missionPaths } = await import('../../core/paths.js');
-    return waitForTasks({ controlSocket: holder.controlSocket, eventsFile: missionPaths(home, mission.name, socket).events, startedAt, timeoutS: opts.timeout });
+    const { runFile } = await import('../../runs/run.js');
+    const paths = missionPaths(home, mission.name, socket);
+    return waitForTasks({ controlSocket: holder.controlSocket, eventsFile: paths.events, runFile: runFile(paths), startedAt, timeoutS: opts.timeout });
   }
   if (holder) throw new FlotillaError({ reason: 'already-running', mission: mission.name, pid: holder.pid, session: holder.session, socket: holder.socket });
   if (opts.fresh) await discardOpenRun(mission.name, home, socket, Boolean(opts.yes));
@@ -69,7 +71,8 @@ export async function run(file: string, opts: UpOptions): Promise<number> {
   print(`  log:     ${entry.stateDir}/supervisor.log`);
   if (!opts.wait) return 0;
   const { waitForTasks } = await import('../wait-for-tasks.js');
-  return waitForTasks({ controlSocket: entry.controlSocket, eventsFile: paths.events, startedAt, timeoutS: opts.timeout });
+  const { runFile } = await import('../../runs/run.js');
+  return waitForTasks({ controlSocket: entry.controlSocket, eventsFile: paths.events, runFile: runFile(paths), startedAt, timeoutS: opts.timeout });
 }
 
 /** The user's own command again, with --trust: following the fix keeps their --wait, --socket, mission. */
