@@ -48,6 +48,8 @@ export interface OrchestratorRuntime {
    * or never pasted); 'resume' first presses Enter, for a paste whose Enter may have been lost.
    */
   redeliver?: 'full' | 'resume';
+  /** The last sign of work: a working heartbeat or a prompt taken. Idle heartbeats do not count (a lost `done` would never be nudged). */
+  workedAt?: number;
 }
 
 /** `flotilla status --json`: the shape scripts rely on. */

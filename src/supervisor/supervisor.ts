@@ -289,6 +289,8 @@ export class Supervisor {
     const rt = this.runtime.get(name);
     if (!rt) return;
     rt.heartbeat = beat;
+    if (beat.state === 'working') rt.workedAt = Math.max(rt.workedAt ?? 0, beat.ts);
+    if (beat.lastPromptAt) rt.workedAt = Math.max(rt.workedAt ?? 0, beat.lastPromptAt);
     void this.applyStates().then(() => this.kick());
   }
 

@@ -148,7 +148,8 @@ export class WorkLoop {
     const task = this.d.queue.heldBy(rt.orchestrator.name);
     if (!task || rt.delivering || rt.redeliver) return false;
     if (rt.state === 'stalled') return true;
-    return rt.state === 'idle' && now - Math.max(task.since, rt.heartbeat?.ts ?? 0) > this.d.mission.dispatch.stallAfterS * 1000;
+    const worked = Math.max(rt.workedAt ?? 0, rt.screen?.state === 'working' ? rt.screen.at : 0);
+    return rt.state === 'idle' && now - Math.max(task.since, worked) > this.d.mission.dispatch.stallAfterS * 1000;
   }
 
   /**
@@ -194,6 +195,7 @@ export class WorkLoop {
     this.d.log(`${rt.orchestrator.name}: restarting its agent (${why})`);
     rt.redeliver = this.d.queue.heldBy(rt.orchestrator.name) ? 'full' : undefined;
     rt.heartbeat = undefined;
+    rt.workedAt = undefined;
     rt.screen = undefined;
     rt.lastLines = undefined;
     rt.dead = false;

@@ -117,6 +117,27 @@ describe('recovery', () => {
     expect(await log()).toMatch(/attempt 2 failed, task now failed/);
   }, 90_000);
 
+  it('an agent that keeps sending idle heartbeats but never reports is nudged: idleness counts from its last sign of work', async () => {
+    // Takes the prompt (one working beat), then beats "idle" every 300 ms and never says done: a lost "done".
+    const script = '"$FLOTILLA_BIN" heartbeat --state idle; read -r line; "$FLOTILLA_BIN" heartbeat --state working; while :; do "$FLOTILLA_BIN" heartbeat --state idle; sleep 0.3; done';
+    await f.writeMission(
+      [
+        'name: rec',
+        `agent: { kind: generic, command: sh, args: [-c, ${JSON.stringify(script)}] }`,
+        'dispatch: { stall_after: 2s }',
+        'orchestrators:',
+        '  - { name: only, role: backend-dev }',
+        'tasks:',
+        '  - { id: lost, title: Its done is lost }',
+        '',
+      ].join('\n'),
+    );
+    expect((await f.flotilla(['up'])).code).toBe(0);
+    await retryUntil(async () => /only: stalled on lost; nudging/.test(await log()), { what: 'the nudge', timeoutMs: 20_000 }).catch(async (e: unknown) => {
+      throw new Error(`${String(e)}\n${await log()}`);
+    });
+  }, 40_000);
+
   it('delivers hostile task text literally: nothing in it runs, not as shell and not as tmux keys', async () => {
     const marker = join(f.repo.scratch, `pwned-${Date.now()}`);
     const simLog = join(f.repo.scratch, 'sim.jsonl');
