@@ -44,6 +44,6 @@ export function redact(text: string, secrets: readonly string[] = []): string {
 /** The values of agent.env variables named like secrets (*_KEY, *_TOKEN, *SECRET*, *PASSWORD*). */
 export function secretValues(envs: Iterable<Record<string, string> | undefined>): string[] {
   const out = new Set<string>();
-  for (const env of envs) for (const [k, v] of Object.entries(env ?? {})) if (/(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)$|SECRET|PASSWORD/i.test(k) && v) out.add(v);
+  for (const env of envs) for (const [k, v] of Object.entries(env ?? {})) if (/(KEY|TOKEN|PASSWD|CREDENTIALS?)$|SECRET|PASSWORD/i.test(k) && v) out.add(v);
   return [...out];
 }
