@@ -118,8 +118,9 @@ describe('recovery', () => {
   }, 90_000);
 
   it('an agent that keeps sending idle heartbeats but never reports is nudged: idleness counts from its last sign of work', async () => {
-    // Takes the prompt (one working beat), then beats "idle" every 300 ms and never says done: a lost "done".
-    const script = '"$FLOTILLA_BIN" heartbeat --state idle; read -r line; "$FLOTILLA_BIN" heartbeat --state working; while :; do "$FLOTILLA_BIN" heartbeat --state idle; sleep 0.3; done';
+    // Beats "idle" every 300 ms from its start (so its first beat cannot be missed), takes the prompt
+    // (one working beat) and never says done: a lost "done".
+    const script = '(while :; do "$FLOTILLA_BIN" heartbeat --state idle; sleep 0.3; done) & read -r line; "$FLOTILLA_BIN" heartbeat --state working; wait';
     await f.writeMission(
       [
         'name: rec',
