@@ -18,7 +18,7 @@ function printHuman(s: MissionStatus): void {
     o.role,
     o.state + (o.state !== 'dead' ? '' : o.exit_signal !== null ? ` (signal ${o.exit_signal})` : ` (exit ${o.exit_status ?? '?'})`),
     o.heartbeat_age_s === null ? '-' : `${o.heartbeat_age_s}s${o.heartbeat_stale ? ' (stale)' : ''}`,
-    o.offline ? `OFFLINE (${o.crashes} crashes)` : (o.task ?? '-'),
+    o.offline ? `OFFLINE (${o.crashes} crashes)` : o.setup_failure ? 'SETUP FAILED' : (o.task ?? '-'),
     o.pane ?? '-',
     o.branch,
   ]);
@@ -31,6 +31,7 @@ function printHuman(s: MissionStatus): void {
   // What needs a person, and why an agent died, under the table where it cannot be missed.
   for (const o of s.orchestrators) {
     if (o.waiting) print(`${paint('waiting for you', '#f59e0b')}: ${paint(o.name, o.color)} — "${o.waiting.question}" since ${o.waiting.since.slice(11, 19)} — attach: ${attachHint(s.socket ? ['-L', s.socket] : [], s.session, o.pane ?? undefined)}`);
+    if (o.setup_failure) print(`${paint('setup failed', '#f43f5e')}: ${paint(o.name, o.color)} — ${o.setup_failure.step}; it takes no tasks. Read ${o.setup_failure.log}, fix the cause, then down and up again (setup runs again)`);
     const said = o.state === 'dead' || o.offline ? meaningfulLines(o.last_lines) : [];
     if (said.length > 0) print(`${paint(o.name, o.color)}'s screen when its agent exited: ${said.join(' / ')}`);
   }

@@ -36,7 +36,7 @@ export async function waitForTasks(opts: { controlSocket: string; eventsFile: st
         verdict = 'done';
         break;
       }
-      if (status.orchestrators.length > 0 && status.orchestrators.every((o) => o.offline)) {
+      if (status.orchestrators.length > 0 && status.orchestrators.every((o) => o.offline || o.setup_failure)) {
         verdict = 'stuck';
         break;
       }
@@ -59,12 +59,13 @@ export async function waitForTasks(opts: { controlSocket: string; eventsFile: st
   const words: Record<Verdict, string> = {
     done: 'all tasks done',
     failed: 'a task failed for good',
-    stuck: 'no orchestrator can work any more (all offline; "flotilla status" shows why)',
+    stuck: 'no orchestrator can work any more (offline or setup failed; "flotilla status" shows why)',
     timeout: `timed out after ${opts.timeoutS}s`,
   };
   print(`${words[verdict]}: ${status?.tasks.length ?? 0} tasks, wall time ${(wallMs / 1000).toFixed(1)}s, task time ${(total / 1000).toFixed(1)}s, speedup ${speedup.toFixed(2)}x`);
   if (verdict !== 'done') for (const o of status?.orchestrators ?? []) {
     if (o.waiting) print(`  still waiting for you: ${o.name} — "${o.waiting.question}" (since ${o.waiting.since.slice(11, 19)})`);
+    else if (o.setup_failure) print(`  setup failed: ${o.name} — ${o.setup_failure.step}; see ${o.setup_failure.log}`);
     else if (o.offline) print(`  offline: ${o.name}${meaningfulLines(o.last_lines).length > 0 ? ` — its screen ended: ${meaningfulLines(o.last_lines).join(' / ')}` : ''}`);
   }
   return verdict === 'done' ? 0 : 1;

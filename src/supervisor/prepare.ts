@@ -1,4 +1,5 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { installClaudeHooks } from '../agents/claude-hooks.js';
 import { agentLaunch } from '../agents/launch.js';
@@ -27,6 +28,8 @@ export interface Workspace {
   branch: string;
   created: boolean;
   setup: 'ok' | 'failed' | 'skipped';
+  /** What failed and the log to read: said in status; such an orchestrator takes no tasks. */
+  setupFailure?: { step: string; log: string };
 }
 
 export function branchFor(mission: string, orchestrator: string): string {
@@ -37,7 +40,8 @@ export function branchFor(mission: string, orchestrator: string): string {
  * One worktree per orchestrator on its own branch from the base (one look at
  * the repository, then the adds, under its lock); the mission's setup steps
  * run in each new one, four at a time, output logged.
- * Existing worktrees are adopted as they are.
+ * Existing worktrees are adopted as they are, except that one whose setup
+ * failed last time runs it again (the user fixed the cause and ran `up`).
  */
 export async function prepareWorktrees(
   mission: Mission,
@@ -60,17 +64,23 @@ export async function prepareWorktrees(
   return mapLimit(mission.orchestrators, 4, async (o, i) => {
     const wt = made[i]!;
     log(`${o.name}: worktree ${wt.path} on ${wt.branch} (${wt.created ? 'created' : 'adopted'})`);
-    let setup: Workspace['setup'] = 'skipped';
-    const runsSetup = wt.created && hasSetup(mission);
+    const logFile = join(paths.setupLogs, `${o.name}.log`);
+    const failedMark = `${logFile}.failed`;
+    const runsSetup = hasSetup(mission) && (wt.created || existsSync(failedMark));
     onStep({ step: 'worktree', orchestrator: o.name, setup: runsSetup });
-    if (runsSetup) {
-      const logFile = join(paths.setupLogs, `${o.name}.log`);
-      const result = await runSetup({ repo, worktree: wt.path, copy: mission.setup.copy, run: mission.setup.run, logFile });
-      setup = result.ok ? 'ok' : 'failed';
-      onStep({ step: 'setup', orchestrator: o.name, ok: result.ok });
-      log(result.ok ? `${o.name}: setup done (${logFile})` : `${o.name}: setup FAILED at "${result.failed?.step}" (exit ${result.failed?.exitCode}); see ${logFile}`);
+    const ws: Workspace = { orchestrator: o, worktree: wt.path, branch: wt.branch, created: wt.created, setup: 'skipped' };
+    if (!runsSetup) return ws;
+    const result = await runSetup({ repo, worktree: wt.path, copy: mission.setup.copy, run: mission.setup.run, logFile });
+    onStep({ step: 'setup', orchestrator: o.name, ok: result.ok });
+    if (result.ok) {
+      await rm(failedMark, { force: true });
+      log(`${o.name}: setup done (${logFile})`);
+      return { ...ws, setup: 'ok' };
     }
-    return { orchestrator: o, worktree: wt.path, branch: wt.branch, created: wt.created, setup };
+    const failure = `"${result.failed?.step}" exited ${result.failed?.exitCode}`;
+    await writeFile(failedMark, `${failure}\n`, { mode: 0o600 });
+    log(`${o.name}: setup FAILED: ${failure}; it takes no tasks; see ${logFile}; fix the cause, then "down" and "up" again run setup again`);
+    return { ...ws, setup: 'failed', setupFailure: { step: failure, log: logFile } };
   });
 }
 

@@ -12,6 +12,8 @@ export interface OrchestratorRuntime {
   worktree: string;
   branch: string;
   setup: 'ok' | 'failed' | 'skipped';
+  /** A failed setup: what failed and its log. Such an orchestrator takes no tasks. */
+  setupFailure?: { step: string; log: string };
   pane: string | undefined;
   state: PaneState;
   dead?: boolean;
@@ -74,6 +76,8 @@ export interface MissionStatus {
     exit_status: number | null;
     exit_signal: number | null;
     setup: string;
+    /** When setup failed: what failed ("npm ci" exited 1) and the log to read. It takes no tasks. */
+    setup_failure: { step: string; log: string } | null;
     heartbeat_age_s: number | null;
     heartbeat_stale: boolean;
     task: string | null;
@@ -128,6 +132,7 @@ export function buildStatus(input: {
         exit_status: rt.exitStatus ?? null,
         exit_signal: rt.exitSignal ?? null,
         setup: rt.setup,
+        setup_failure: rt.setupFailure ?? null,
         heartbeat_age_s: age === null ? null : Math.round(age * 10) / 10,
         // The same threshold the stall logic uses, so 'stale' here and 'stalled' there agree.
         heartbeat_stale: age === null || age > mission.dispatch.stallAfterS,

@@ -205,6 +205,7 @@ export class Supervisor {
         worktree: ws.worktree,
         branch: ws.branch,
         setup: ws.setup,
+        ...(ws.setupFailure ? { setupFailure: ws.setupFailure } : {}),
         pane: fleet.panes.get(o.name),
         state: 'starting',
         exitStatus: undefined,
@@ -340,7 +341,7 @@ export class Supervisor {
         heldTask: (name) => this.tasks?.queue.heldBy(name)?.id,
         attachHint: (pane) => attachHint(this.tmux.prefix, this.entry.session, pane),
       });
-      const label = rt.waiting ? waitingLabel(rt.waiting.question) : stateLabel(next, rt.exitStatus, rt.exitSignal);
+      const label = rt.waiting ? waitingLabel(rt.waiting.question) : rt.setupFailure && next !== 'dead' ? 'setup-failed (see flotilla status)' : stateLabel(next, rt.exitStatus, rt.exitSignal);
       const previous = rt.state;
       rt.state = next;
       if (label === rt.label) continue;

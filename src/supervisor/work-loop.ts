@@ -272,7 +272,7 @@ export class WorkLoop {
   }
 
   private isFree(rt: OrchestratorRuntime): boolean {
-    return !rt.offline && !rt.dead && !rt.delivering && !rt.redeliver && rt.state === 'idle' && !this.d.queue.heldBy(rt.orchestrator.name);
+    return !rt.offline && !rt.setupFailure && !rt.dead && !rt.delivering && !rt.redeliver && rt.state === 'idle' && !this.d.queue.heldBy(rt.orchestrator.name);
   }
 
   private async start(task: Task, rt: OrchestratorRuntime): Promise<void> {
