@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { makeDiagnostic, type Diagnostic } from './diagnostics.js';
 import type { Locator, YamlPath } from './locate.js';
@@ -113,12 +113,30 @@ export function checkRules(m: MissionDoc, ctx: RuleContext): Diagnostic[] {
   tasks.forEach((t, i) => {
     if (t.prompt !== undefined && t.prompt_file !== undefined)
       error(['tasks', i, 'prompt_file'], `task "${t.id}" has both "prompt" and "prompt_file"`, 'keep one: the inline "prompt:" or the "prompt_file:"');
-    else if (t.prompt_file !== undefined && !existsSync(resolve(ctx.dir, t.prompt_file)))
-      error(['tasks', i, 'prompt_file'], `prompt file "${t.prompt_file}" not found (looked for ${resolve(ctx.dir, t.prompt_file)})`, 'prompt_file is relative to the mission file: fix the path or create the file');
+    else if (t.prompt_file !== undefined) {
+      const file = resolve(ctx.dir, t.prompt_file);
+      const problem = unreadableFile(file);
+      if (problem === 'missing') error(['tasks', i, 'prompt_file'], `prompt file "${t.prompt_file}" not found (looked for ${file})`, 'prompt_file is relative to the mission file: fix the path or create the file');
+      else if (problem) error(['tasks', i, 'prompt_file'], `prompt file "${t.prompt_file}" ${problem} (${file})`, 'prompt_file must name a readable file, relative to the mission file');
+    }
   });
 
   checkDeps(m, error);
   return out;
+}
+
+/** Why a file cannot be read as a prompt: 'missing', 'is a directory', …; undefined when it can. */
+function unreadableFile(file: string): string | undefined {
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (!st) return 'missing';
+  if (st.isDirectory()) return 'is a directory, not a file';
+  if (!st.isFile()) return 'is not a regular file';
+  try {
+    accessSync(file, constants.R_OK);
+  } catch {
+    return 'cannot be read (permission denied)';
+  }
+  return undefined;
 }
 
 function checkDeps(m: MissionDoc, error: (path: YamlPath, message: string, hint?: string) => void): void {

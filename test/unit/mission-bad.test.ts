@@ -41,6 +41,7 @@ const cases: Case[] = [
   ['generic-no-command', 6, 13, 'orchestrator "ann" uses agent kind "generic" without a "command"', 'add "command: <executable>"'],
   ['prompt-and-file', 8, 18, 'task "one" has both "prompt" and "prompt_file"', 'keep one'],
   ['prompt-file-missing', 7, 18, 'prompt file "prompts/does-not-exist.md" not found', 'relative to the mission file'],
+  ['prompt-file-directory', 7, 18, 'prompt file "." is a directory, not a file', 'must name a readable file'],
   ['yaml-syntax', 4, 1, 'YAML syntax error: Flow map in block collection', 'brackets must be closed'],
   ['tabs', 3, 1, 'YAML syntax error: Tabs are not allowed', 'spaces, not tabs'],
   ['duplicate-key', 4, 1, 'YAML syntax error: Map keys must be unique', 'only once'],
