@@ -1,3 +1,5 @@
+import { terminalText } from './terminal-text.js';
+
 /**
  * All printing goes through here, so colour and JSON handling live in one place.
  * Human output honours NO_COLOR and non-TTY streams.
@@ -32,18 +34,20 @@ function stderr(): NodeJS.WriteStream {
   return process.stderr;
 }
 
+/** Human output: text from tasks and agents is in it, so controls other than Flotilla's own colours are shown, not obeyed (terminal-text.ts). */
 export function print(text = ''): void {
-  stdout().write(text.endsWith('\n') ? text : `${text}\n`);
+  const safe = terminalText(text, true);
+  stdout().write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 
 export function printError(text: string): void {
   const err = stderr();
-  err.write(`${useColor(err) ? '\x1b[31mflotilla:\x1b[0m ' : 'flotilla: '}${text}\n`);
+  err.write(`${useColor(err) ? '\x1b[31mflotilla:\x1b[0m ' : 'flotilla: '}${terminalText(text, true)}\n`);
 }
 
 export function printWarning(text: string): void {
   const err = stderr();
-  err.write(`${useColor(err) ? '\x1b[33mwarning:\x1b[0m ' : 'warning: '}${text}\n`);
+  err.write(`${useColor(err) ? '\x1b[33mwarning:\x1b[0m ' : 'warning: '}${terminalText(text, true)}\n`);
 }
 
 export function printJson(value: unknown): void {

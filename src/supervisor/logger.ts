@@ -1,5 +1,6 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
+import { terminalText } from '../core/terminal-text.js';
 
 /**
  * The supervisor's log: timestamped lines in supervisor.log (the status pane
@@ -22,7 +23,8 @@ export class Logger {
   log(message: string): void {
     // Work still in flight when start-up fails may report after the log is closed.
     if (this.stream.writableEnded) return;
-    const line = `${new Date().toISOString().slice(11, 23)} ${redact(message, this.secrets)}\n`;
+    // The status pane tails this file: a task's `\e[2J` must read as text there, not clear it.
+    const line = `${new Date().toISOString().slice(11, 23)} ${terminalText(redact(message, this.secrets))}\n`;
     this.stream.write(line);
     if (this.echo) process.stdout.write(line);
   }

@@ -1,3 +1,5 @@
+import { CONTROL, controlSymbol } from '../core/terminal-text.js';
+
 /**
  * Text bound for a pane, made safe to paste. A pane reads bytes as keys: an
  * ESC starts a sequence (ESC[201~ ends a bracketed paste early, so what follows
@@ -14,22 +16,12 @@ export interface LiteralText {
   symbols: string[];
 }
 
-// C0 (minus tab and newline, CR handled first), DEL, C1.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-
-function symbolFor(ch: string): string {
-  const code = ch.charCodeAt(0);
-  if (code < 0x20) return String.fromCharCode(0x2400 + code); // ␀ … ␟
-  if (code === 0x7f) return '\u2421'; // ␡
-  return `<0x${code.toString(16)}>`;
-}
-
 export function literalText(text: string): LiteralText {
   const symbols = new Set<string>();
   let shown = 0;
   const out = text.replace(/\r\n?/g, '\n').replace(CONTROL, (ch) => {
     shown++;
-    const s = symbolFor(ch);
+    const s = controlSymbol(ch);
     symbols.add(s);
     return s;
   });
