@@ -190,6 +190,7 @@ export function buildProgram(commander: Commander): Command {
     .option('--stream <stream>', 'stream the task belongs to (add)')
     .option('--retries <n>', 'extra attempts after a failure (add)', Number)
     .option('--timeout <seconds>', 'give up on an attempt after this long (add)', Number)
+    .option('--request-id <id>', 'the same id again adds the task at most once (add; default: a new id, retried for 30 s)')
     .option('--json', 'machine-readable output')
     .addOption(socketOption(commander))
     .action(action(() => import('./commands/task.js')));

@@ -22,6 +22,8 @@ export type Failure =
   | { reason: 'inside-other-tmux'; session: string; attach: string }
   | { reason: 'ambiguous-mission'; missions: string[] }
   | { reason: 'supervisor-unreachable'; mission: string; detail: string }
+  /** The request reached the supervisor, but no answer came: it may have been carried out. */
+  | { reason: 'outcome-unknown'; mission: string; requestId: string; detail: string; seconds: number }
   | { reason: 'supervisor-failed'; mission: string; log: string; tail: string }
   | { reason: 'not-in-pane'; command: string }
   | { reason: 'preflight-failed'; problems: { message: string; fix?: string }[] }
@@ -100,6 +102,11 @@ export function describeFailure(f: Failure): string {
       return `several missions are running (${f.missions.join(', ')}); name one.`;
     case 'supervisor-unreachable':
       return `cannot reach the supervisor of "${f.mission}": ${f.detail}`;
+    case 'outcome-unknown':
+      return [
+        `outcome unknown: the supervisor of "${f.mission}" got the request but did not answer within ${f.seconds}s (${f.detail}); the task may or may not have been added.`,
+        `  to retry safely, run the same command with --request-id ${f.requestId} (it adds the task only if it was not added, and prints it either way).`,
+      ].join('\n');
     case 'supervisor-failed':
       return `the supervisor of "${f.mission}" stopped during start-up. Its log (${f.log}) ends with:\n${f.tail}`;
     case 'not-in-pane':

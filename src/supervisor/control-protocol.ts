@@ -52,18 +52,30 @@ export async function serveControl(path: string, handle: (req: ControlRequest) =
   return server;
 }
 
-/** One request, one reply. Rejects when nothing listens or no reply comes within `timeoutMs`. */
+/** A request that got no reply; `sent` says whether it reached the socket (then the supervisor may have acted on it). */
+export class ControlError extends Error {
+  constructor(message: string, readonly sent: boolean) {
+    super(message);
+    this.name = 'ControlError';
+  }
+}
+
+/** One request, one reply. Rejects with a ControlError when nothing listens or no reply comes within `timeoutMs`. */
 export async function requestControl(path: string, req: ControlRequest, timeoutMs = 5000): Promise<ControlReply> {
   const { createConnection } = await import('node:net');
   return new Promise((resolve, reject) => {
     const conn = createConnection(path);
     let buf = '';
+    let sent = false;
     const timer = setTimeout(() => {
       conn.destroy();
-      reject(new Error(`no reply from ${path} within ${timeoutMs} ms`));
+      reject(new ControlError(`no reply from ${path} within ${timeoutMs} ms`, sent));
     }, timeoutMs);
     conn.setEncoding('utf8');
-    conn.on('connect', () => conn.write(`${JSON.stringify(req)}\n`));
+    conn.on('connect', () => {
+      sent = true;
+      conn.write(`${JSON.stringify(req)}\n`);
+    });
     conn.on('data', (chunk: string) => {
       buf += chunk;
       const nl = buf.indexOf('\n');
@@ -78,7 +90,12 @@ export async function requestControl(path: string, req: ControlRequest, timeoutM
     });
     conn.on('error', (err) => {
       clearTimeout(timer);
-      reject(err);
+      reject(new ControlError(err.message, sent));
+    });
+    // The supervisor went away after reading the request (a no-op once settled).
+    conn.on('close', () => {
+      clearTimeout(timer);
+      reject(new ControlError('the connection closed without a reply', sent));
     });
   });
 }

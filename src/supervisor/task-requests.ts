@@ -8,8 +8,13 @@ import type { ControlReply, ControlRequest } from './control-protocol.js';
 export async function handleTaskRequest(queue: TaskQueue, req: ControlRequest, mission: Mission): Promise<ControlReply> {
   try {
     switch (req.cmd) {
-      case 'task-add':
+      case 'task-add': {
+        // A retried request (its first answer was lost): the task it added, not a second one.
+        const rid = requestIdOf(req);
+        const seen = rid ? queue.byRequest(rid) : undefined;
+        if (seen) return { ok: true, data: { ...publicTask(seen), already: true } };
         return { ok: true, data: publicTask(queue.add(taskDef(req, queue, mission))) };
+      }
       case 'task-list':
         return { ok: true, data: queue.list().map(publicTask) };
       case 'task-show':
@@ -61,7 +66,12 @@ function taskDef(req: ControlRequest, queue: TaskQueue, mission: Mission): TaskD
     role: typeof req.role === 'string' ? req.role : null,
     stream: stream ? { name: stream.name, phase: stream.phase } : null,
     ...(typeof req.prompt === 'string' && req.prompt ? { body: req.prompt } : {}),
+    ...(requestIdOf(req) ? { requestId: requestIdOf(req) } : {}),
   };
+}
+
+function requestIdOf(req: ControlRequest): string | undefined {
+  return typeof req.request_id === 'string' && req.request_id ? req.request_id.slice(0, 100) : undefined;
 }
 
 /** A branch-safe id from the title, made unique with -2, -3, … */

@@ -108,6 +108,12 @@ export class TaskQueue {
       .sort((a, b) => b.priority - a.priority || index.get(a.id)! - index.get(b.id)!);
   }
 
+  /** The task a `task add` request added, if it was seen before (a retry of a request whose answer was lost). */
+  byRequest(requestId: string): Task | undefined {
+    for (const t of this.tasks.values()) if (t.requestId === requestId) return t;
+    return undefined;
+  }
+
   /** The task `orchestrator` holds (assigned or running), if any. */
   heldBy(orchestrator: string): Task | undefined {
     for (const t of this.tasks.values()) if (HELD.has(t.state) && t.orchestrator === orchestrator) return t;

@@ -17,6 +17,8 @@ export interface TaskDef {
   body?: string | null;
   /** Script for the built-in sim agent, carried into the prompt. */
   sim?: Record<string, unknown> | null;
+  /** The `task add` request that added it: the same request again returns this task instead of adding a second. */
+  requestId?: string;
 }
 
 /**
@@ -90,8 +92,8 @@ export class IllegalTransitionError extends Error {
 }
 
 export function defOf(task: TaskDef): TaskDef {
-  const { id, title, deps, priority, retries, timeoutMs, role, stream, body, sim } = task;
-  return { id, title, deps: [...deps], priority, retries, timeoutMs, role, stream: stream ? { ...stream } : null, ...(body ? { body } : {}), ...(sim ? { sim: { ...sim } } : {}) };
+  const { id, title, deps, priority, retries, timeoutMs, role, stream, body, sim, requestId } = task;
+  return { id, title, deps: [...deps], priority, retries, timeoutMs, role, stream: stream ? { ...stream } : null, ...(body ? { body } : {}), ...(sim ? { sim: { ...sim } } : {}), ...(requestId ? { requestId } : {}) };
 }
 
 export function newTask(def: TaskDef, since: number): Task {

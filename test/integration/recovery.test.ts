@@ -216,6 +216,42 @@ describe('recovery', () => {
     expect(JSON.parse((await f.flotilla(['task', 'list', '--json'])).stdout)).toHaveLength(20);
   }, 60_000);
 
+  it('task add to a stopped supervisor: waits for its answer, or says "outcome unknown"; a retry with the request id never adds twice', async () => {
+    await f.writeMission('name: rec\nagent: { kind: sim }\norchestrators:\n  - { name: only, role: backend-dev }\n');
+    expect((await f.flotilla(['up'])).code).toBe(0);
+    await f.flotilla(['pause']);
+    const pid = (await f.status()).supervisor.pid;
+    // Busy for 8 s (longer than one request's wait): the add is asked again and answered once.
+    process.kill(pid, 'SIGSTOP');
+    const resume = setTimeout(() => process.kill(pid, 'SIGCONT'), 8000);
+    const slow = await f.flotilla(['task', 'add', 'Slow one'], { timeoutMs: 60_000 });
+    clearTimeout(resume);
+    process.kill(pid, 'SIGCONT');
+    expect(slow.code, slow.stderr).toBe(0);
+    expect(slow.stdout).toMatch(/^(already )?added slow-one \(/);
+
+    // Stopped past the 30 s window: the outcome is unknown, and said so, with the id to retry with.
+    process.kill(pid, 'SIGSTOP');
+    const lost = await f.flotilla(['task', 'add', 'Lost answer'], { timeoutMs: 60_000 });
+    process.kill(pid, 'SIGCONT');
+    expect(lost.code).toBe(1);
+    expect(lost.stderr).toContain('outcome unknown');
+    const id = /--request-id (\S+)/.exec(lost.stderr)?.[1];
+    expect(id, lost.stderr).toBeTruthy();
+    // The supervisor read the request when it woke: the retry finds that task instead of adding a second.
+    const retry = await f.flotilla(['task', 'add', 'Lost answer', '--request-id', id!]);
+    expect(retry.code, retry.stderr).toBe(0);
+    expect(retry.stdout).toMatch(/^already added lost-answer \(/);
+    const list = JSON.parse((await f.flotilla(['task', 'list', '--json'])).stdout) as { id: string }[];
+    expect(list.map((t) => t.id).sort()).toEqual(['lost-answer', 'slow-one']);
+    // The id is remembered across a supervisor restart (it is in the event log).
+    process.kill(pid, 'SIGKILL');
+    expect((await f.flotilla(['up'])).code).toBe(0);
+    const after = await f.flotilla(['task', 'add', 'Lost answer', '--request-id', id!]);
+    expect(after.stdout).toMatch(/^already added lost-answer/);
+    expect(JSON.parse((await f.flotilla(['task', 'list', '--json'])).stdout)).toHaveLength(2);
+  }, 120_000);
+
   it('flotilla run: prompt files as an ad-hoc mission, waited to the end', async () => {
     const a = join(f.repo.scratch, 'fix-login.md');
     const b = join(f.repo.scratch, 'add-docs.md');

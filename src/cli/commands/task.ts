@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { FlotillaError } from '../../core/errors.js';
 import { print, printJson } from '../../core/output.js';
-import { askSupervisor } from '../supervisor-request.js';
+import { askAtMostOnce, askSupervisor } from '../supervisor-request.js';
 
 interface TaskRow {
   id: string;
@@ -23,6 +24,7 @@ export interface TaskOptions {
   stream?: string;
   retries?: number;
   timeout?: number;
+  requestId?: string;
 }
 
 /** flotilla task add|list|show|cancel|retry */
@@ -34,9 +36,12 @@ export async function run(verb: string, args: string[], opts: TaskOptions): Prom
       if (!title) throw new FlotillaError({ reason: 'usage', message: 'usage: flotilla task add TITLE [--prompt-file F] [--deps a,b] [--role R] [--priority N] [--stream S]' });
       const prompt = opts.promptFile ? await readPrompt(opts.promptFile) : undefined;
       const deps = opts.deps ? opts.deps.split(',').map((d) => d.trim()).filter(Boolean) : [];
-      const task = (await ask({ cmd: 'task-add', title, prompt, deps, role: opts.role, priority: opts.priority, stream: opts.stream, retries: opts.retries, timeout_s: opts.timeout })) as TaskRow;
+      // The supervisor remembers the id: a retry (ours, or the caller's with --request-id) never adds it twice.
+      const request_id = opts.requestId ?? randomUUID();
+      const req = { cmd: 'task-add', request_id, title, prompt, deps, role: opts.role, priority: opts.priority, stream: opts.stream, retries: opts.retries, timeout_s: opts.timeout };
+      const task = (await askAtMostOnce(opts.mission, opts, req)) as TaskRow & { already?: boolean };
       if (opts.json) printJson(task);
-      else print(`added ${task.id} (${task.state})`);
+      else print(`${task.already ? 'already added' : 'added'} ${task.id} (${task.state})`);
       return 0;
     }
     case 'list': {
