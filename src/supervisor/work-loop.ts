@@ -39,6 +39,8 @@ export interface WorkLoopDeps {
 /** Consecutive crashes after which an orchestrator goes offline (the circuit breaker). */
 export const MAX_CRASHES = 3;
 const RESPAWN_BASE_MS = 1000;
+/** An agent that lived this long since its (re)start was healthy: its earlier crashes no longer count. */
+export const HEALTHY_AFTER_MS = 10 * 60_000;
 
 /**
  * Drives tasks through the fleet: takes agents' signals from the inbox,
@@ -123,10 +125,17 @@ export class WorkLoop {
     }
   }
 
-  /** Respawn in place with backoff; after MAX_CRASHES in a row the orchestrator goes offline and its task returns to the queue. */
+  /**
+   * Respawn in place with backoff; after MAX_CRASHES in a row the orchestrator goes offline and its
+   * task returns to the queue. "In a row": a crash after a healthy stretch starts the count again.
+   */
   private async onDead(rt: OrchestratorRuntime, now: number): Promise<void> {
     const name = rt.orchestrator.name;
     if (rt.respawnAt === undefined) {
+      if (rt.crashes && now - rt.seenAt >= HEALTHY_AFTER_MS) {
+        this.d.log(`${name}: ran ${Math.round((now - rt.seenAt) / 60_000)} min since its last start; its ${rt.crashes} earlier crash(es) no longer count`);
+        rt.crashes = 0;
+      }
       rt.crashes = (rt.crashes ?? 0) + 1;
       const exit = rt.exitSignal ? `signal ${rt.exitSignal}` : `exit ${rt.exitStatus ?? '?'}`;
       if (rt.crashes >= MAX_CRASHES) {

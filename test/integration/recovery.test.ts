@@ -43,6 +43,8 @@ describe('recovery', () => {
     expect(text).toMatch(new RegExp(`${offline.name}: agent exited \\(exit 3\\); respawning in 1000 ms`));
     expect(text).toMatch(new RegExp(`${offline.name}: agent exited \\(exit 3\\); respawning in 2000 ms`));
     expect(text).toMatch(new RegExp(`${offline.name}: crashed 3 times in a row; offline, boom back in the queue`));
+    // Each crash counted once: a stale "dead" reading of the old agent right after a respawn would add a line and skip a backoff.
+    expect(text.split('\n').filter((l) => l.includes(`${offline.name}: agent exited`)), text).toHaveLength(2);
     // respawned in place: the same pane, not a new one
     if (offline.name === 'first') expect(offline.pane).toBe(firstPane);
     // the task went back to the queue and to the other orchestrator (the event log keeps that fact even
