@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { readJson } from '../core/state-file.js';
 import { paint, print } from '../core/output.js';
@@ -9,7 +10,7 @@ import { taskRunTimes } from '../runs/summary.js';
 const FINISHED = new Set(['done', 'merging', 'merged']);
 const GAVE_UP = new Set(['failed', 'timed-out', 'cancelled']);
 
-type Verdict = 'done' | 'failed' | 'stuck' | 'timeout';
+type Verdict = 'done' | 'failed' | 'stuck' | 'stopped' | 'timeout';
 
 /**
  * Block until every task is done (0), one has failed for good (1), no
@@ -18,13 +19,20 @@ type Verdict = 'done' | 'failed' | 'stuck' | 'timeout';
  * print a summary with the wall time and the speedup: the sum of task run
  * times over the wall time.
  */
-export async function waitForTasks(opts: { controlSocket: string; eventsFile: string; startedAt: number; timeoutS?: number; runFile?: string }): Promise<number> {
+export async function waitForTasks(opts: { controlSocket: string; eventsFile: string; startedAt: number; timeoutS?: number; runFile?: string; logFile?: string }): Promise<number> {
   const deadline = opts.timeoutS ? opts.startedAt + opts.timeoutS * 1000 : Infinity;
   let status: MissionStatus | undefined;
   let verdict: Verdict = 'timeout';
+  let unanswered = 0;
   const told = new Map<string, string>();
   while (Date.now() < deadline) {
     const reply = await requestControl(opts.controlSocket, { cmd: 'status' }).catch(() => undefined);
+    // A supervisor that stopped removes its socket: say so (and why, from its log) instead of waiting for ever.
+    unanswered = reply ? 0 : unanswered + 1;
+    if (unanswered >= 5 && !existsSync(opts.controlSocket)) {
+      verdict = 'stopped';
+      break;
+    }
     if (reply?.ok) {
       status = reply.data as MissionStatus;
       tellWaiting(status, told);
@@ -60,9 +68,14 @@ export async function waitForTasks(opts: { controlSocket: string; eventsFile: st
     done: 'all tasks done',
     failed: 'a task failed for good',
     stuck: 'no orchestrator can work any more (offline or setup failed; "flotilla status" shows why)',
+    stopped: 'the supervisor stopped before the tasks ended',
     timeout: `timed out after ${opts.timeoutS}s`,
   };
   print(`${words[verdict]}: ${status?.tasks.length ?? 0} tasks, wall time ${(wallMs / 1000).toFixed(1)}s, task time ${(total / 1000).toFixed(1)}s, speedup ${speedup.toFixed(2)}x`);
+  if (verdict === 'stopped' && opts.logFile) {
+    const last = (await readFile(opts.logFile, 'utf8').catch(() => '')).trimEnd().split('\n').slice(-3);
+    for (const line of last) print(`  ${line}`);
+  }
   if (verdict !== 'done') for (const o of status?.orchestrators ?? []) {
     if (o.waiting) print(`  still waiting for you: ${o.name} — "${o.waiting.question}" (since ${o.waiting.since.slice(11, 19)})`);
     else if (o.setup_failure) print(`  setup failed: ${o.name} — ${o.setup_failure.step}; see ${o.setup_failure.log}`);

@@ -24,6 +24,8 @@ export class PaneWatcher {
   private readonly scheduled = new Set<string>();
   private readonly lastOutput = new Map<string, number>();
   private readonly lastRead = new Map<string, number>();
+  /** Set when the control client ended: tmux's reason, "" for a plain detach or a closed session. */
+  private endedWith: string | undefined;
 
   private constructor(
     private readonly tmux: TmuxServer,
@@ -46,7 +48,10 @@ export class PaneWatcher {
     }
     const watcher = new PaneWatcher(tmux, session, client, handlers);
     client?.on('output', (paneId) => watcher.onOutput(paneId));
-    client?.on('exit', () => (watcher.client = undefined));
+    client?.on('exit', (reason) => {
+      watcher.client = undefined;
+      watcher.endedWith = reason ?? '';
+    });
     return watcher;
   }
 
@@ -96,6 +101,18 @@ export class PaneWatcher {
     const out = await this.command(['capture-pane', '-p', '-S', '-200', '-t', paneId]);
     const text = Array.isArray(out) ? out.join('\n') : String(out);
     return text.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '').slice(-count);
+  }
+
+  /**
+   * Whether tmux itself crashed (or was SIGKILLed): its control client then ends with "server
+   * exited unexpectedly", while a session or server closed on purpose ends it with a plain %exit.
+   * Waits up to `ms` for the client to end; undefined when there was no client to tell.
+   */
+  async serverCrashed(ms = 2000): Promise<boolean | undefined> {
+    const deadline = Date.now() + ms;
+    while (this.endedWith === undefined && this.client && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (this.endedWith === undefined) return undefined;
+    return /exited unexpectedly|lost server/i.test(this.endedWith);
   }
 
   async close(): Promise<void> {

@@ -50,6 +50,9 @@ const PANE_POLL_MS = 500;
 const REGISTRY_BEAT_MS = 5_000;
 /** The work loop also runs on every signal and heartbeat; this pass catches backoffs and deadlines. */
 const WORK_TICK_MS = 1000;
+/** A tmux server that keeps crashing is not rebuilt for ever. */
+const REBUILDS_PER_WINDOW = 3;
+const REBUILD_WINDOW_MS = 10 * 60_000;
 
 /**
  * The long-running process behind a mission. It claims the mission in the
@@ -60,7 +63,10 @@ const WORK_TICK_MS = 1000;
 export class Supervisor {
   private readonly runtime = new Map<string, OrchestratorRuntime>();
   private paused = false;
-  private sessionGone = false;
+  private rebuilding = false;
+  /** When the session was built again after the tmux server went away (the last REBUILD_WINDOW_MS). */
+  private rebuilds: number[] = [];
+  private spec: FleetSpec | undefined;
   private timers: NodeJS.Timeout[] = [];
   private control: Server | undefined;
   private heartbeats: HeartbeatWatcher | undefined;
@@ -151,36 +157,19 @@ export class Supervisor {
     const workspaces = await prepareWorktrees(mission, this.paths, (m) => logger.log(m), (s) => progress.step(s), (path, branch) => this.made.worktrees.push({ path, branch }));
     const roles = await missionRoles(mission);
     const spec = await fleetSpec(mission, workspaces, { paths: this.paths, home: this.opts.home, socket: this.opts.socket, session: this.entry.session, roles });
+    this.spec = spec;
     const fleet = await bringUp(this.tmux, { ...spec, size: this.opts.windowSize });
     this.made.session = fleet.created;
     // Three tmux processes, not needed until a person attaches: made while the rest comes up, awaited before "ready".
-    const keys = installKeys(this.tmux, [...flotillaArgv(), 'layout', ...(this.opts.socket ? ['--socket', this.opts.socket] : [])]).then(
+    const keys = this.installKeys().then(
       () => undefined,
       (err: unknown) => err,
     );
     logger.log(`${fleet.created ? 'created' : 'adopted'} tmux session ${this.entry.session} with ${fleet.panes.size} agent panes`);
     progress.step({ step: 'panes', count: fleet.panes.size });
     this.track(workspaces, fleet, spec);
-    this.watcher = await PaneWatcher.start(this.tmux, this.entry.session, {
-      onOutput: (pane, at) => {
-        const rt = this.byPane(pane);
-        if (rt) rt.outputAt = at;
-      },
-      onScreen: (pane, reading, at) => {
-        const rt = this.byPane(pane);
-        if (!rt) return;
-        rt.screen = { ...reading, at };
-        void this.applyStates().then(() => this.kick());
-      },
-      log: (m) => logger.log(m),
-    });
-    for (const rt of this.runtime.values()) {
-      const kind = rt.orchestrator.agent.kind;
-      // The sim reports through heartbeats only. Claude's hooks are silent while a start-up dialog
-      // is up, so its screen is read too (derivePaneState says when it counts); the others have only their screen.
-      if (rt.pane && kind !== 'sim') this.watcher.classify(rt.pane, kind);
-    }
-    await this.startWork(roles);
+    await this.watch();
+    await this.startWork(roles, fleet.created);
 
     this.heartbeats = new HeartbeatWatcher(this.paths.heartbeats, (name, beat) => this.onHeartbeat(name, beat));
     await this.heartbeats.start();
@@ -195,6 +184,72 @@ export class Supervisor {
     if (keysFailed) throw keysFailed;
     await this.registry.update(this.entry.key, process.pid, { state: 'running', heartbeatAt: Date.now() });
     logger.log(`ready: attach with "tmux ${this.tmux.prefix.join(' ')}${this.tmux.prefix.length ? ' ' : ''}attach -t ${this.entry.session}"`);
+  }
+
+  private installKeys(): Promise<void> {
+    return installKeys(this.tmux, [...flotillaArgv(), 'layout', ...(this.opts.socket ? ['--socket', this.opts.socket] : [])]);
+  }
+
+  /** One control client for the session's panes; agents without hooks (and Claude, under dialogs) have their screens read. */
+  private async watch(): Promise<void> {
+    this.watcher = await PaneWatcher.start(this.tmux, this.entry.session, {
+      onOutput: (pane, at) => {
+        const rt = this.byPane(pane);
+        if (rt) rt.outputAt = at;
+      },
+      onScreen: (pane, reading, at) => {
+        const rt = this.byPane(pane);
+        if (!rt) return;
+        rt.screen = { ...reading, at };
+        void this.applyStates().then(() => this.kick());
+      },
+      log: (m) => this.logger.log(m),
+    });
+    for (const rt of this.runtime.values()) {
+      const kind = rt.orchestrator.agent.kind;
+      // The sim reports through heartbeats only. Claude's hooks are silent while a start-up dialog
+      // is up, so its screen is read too (derivePaneState says when it counts); the others have only their screen.
+      if (rt.pane && kind !== 'sim') this.watcher.classify(rt.pane, kind);
+    }
+  }
+
+  /**
+   * The session is gone. When the tmux server crashed (tmux 3.3a can, see deliver.ts), the session
+   * is built again and every held task delivered again to its new agent, at most
+   * REBUILDS_PER_WINDOW times in REBUILD_WINDOW_MS. When the session or the server was closed on
+   * purpose (kill-session, kill-server), or the rebuilds run out, the supervisor stops and says
+   * why: the run stays open, and `up` builds it again.
+   */
+  private async onSessionGone(): Promise<void> {
+    const now = Date.now();
+    const crashed = await this.watcher?.serverCrashed();
+    this.rebuilds = this.rebuilds.filter((t) => now - t < REBUILD_WINDOW_MS);
+    const again = `"${invokedAs()} up${this.opts.socket ? ` --socket ${this.opts.socket}` : ''}" builds it again and carries on the run`;
+    if (!crashed) return this.stopBecause(`tmux session ${this.entry.session} was closed (tmux kill-session or kill-server?); the supervisor stopped. ${again}`);
+    if (this.rebuilds.length >= REBUILDS_PER_WINDOW) {
+      return this.stopBecause(`the tmux server crashed ${this.rebuilds.length + 1} times in ${REBUILD_WINDOW_MS / 60_000} minutes; the supervisor stopped. ${again}`);
+    }
+    this.rebuilds.push(now);
+    this.logger.log(`the tmux server exited unexpectedly (a crash); building session ${this.entry.session} again`);
+    await this.watcher?.close().catch(() => undefined);
+    this.watcher = undefined;
+    const fleet = await bringUp(this.tmux, { ...this.spec!, size: this.opts.windowSize });
+    await this.installKeys();
+    const at = Date.now();
+    for (const rt of this.runtime.values()) {
+      rt.pane = fleet.panes.get(rt.orchestrator.name);
+      Object.assign(rt, { state: 'starting', seenAt: at, dead: false, deadPolls: 0, heartbeat: undefined, screen: undefined, workedAt: undefined, label: undefined, respawnAt: undefined, respawnedAt: at, waiting: undefined, nudgedAt: undefined });
+      // A new agent knows nothing of its task: it gets the whole prompt again once at its prompt.
+      rt.redeliver = this.tasks?.queue.heldBy(rt.orchestrator.name) ? 'full' : undefined;
+    }
+    await this.watch();
+    const held = [...this.runtime.values()].filter((rt) => rt.redeliver).length;
+    this.logger.log(`built tmux session ${this.entry.session} again with ${fleet.panes.size} agent panes${held ? `; ${held} task(s) will be delivered again` : ''}`);
+  }
+
+  private async stopBecause(why: string): Promise<void> {
+    this.logger.log(why);
+    await this.stop();
   }
 
   private track(workspaces: Workspace[], fleet: Fleet, spec: FleetSpec): void {
@@ -216,13 +271,16 @@ export class Supervisor {
     }
   }
 
-  /** Replay the task log, then let the work loop run. Held tasks whose prompt was never pasted are delivered again. */
-  private async startWork(roles: Map<string, Role>): Promise<void> {
+  /**
+   * Replay the task log, then let the work loop run. Held tasks whose prompt was never pasted are
+   * delivered again, and all of them when the session is new (its agents have never seen them).
+   */
+  private async startWork(roles: Map<string, Role>, newSession: boolean): Promise<void> {
     this.tasks = await TaskStore.open(this.paths.events, this.mission);
     const queue = this.tasks.queue;
     for (const rt of this.runtime.values()) {
       const held = queue.heldBy(rt.orchestrator.name);
-      if (held) rt.redeliver = await deliveryToResume(currentTaskFile(this.paths.dir, rt.orchestrator.name), held.id);
+      if (held) rt.redeliver = newSession ? 'full' : await deliveryToResume(currentTaskFile(this.paths.dir, rt.orchestrator.name), held.id);
       if (held) this.logger.log(`${rt.orchestrator.name}: still holds ${held.id} (${held.state})${rt.redeliver ? '; will deliver it again' : ''}`);
     }
     const counts = new Map<string, number>();
@@ -299,8 +357,13 @@ export class Supervisor {
   private async refreshPanes(): Promise<void> {
     const askedAt = Date.now();
     const panes = this.watcher ? await this.watcher.listPanes() : await listPanes(this.tmux, this.entry.session);
-    if (panes.length === 0 && !this.sessionGone) this.logger.log(`tmux session ${this.entry.session} is gone; "flotilla down" then "flotilla up" rebuilds it`);
-    this.sessionGone = panes.length === 0;
+    if (panes.length === 0) {
+      if (this.rebuilding) return;
+      this.rebuilding = true;
+      return this.onSessionGone()
+        .catch((err: unknown) => this.stopBecause(`could not build the tmux session again (${err instanceof Error ? err.message : String(err)}); the supervisor stopped`))
+        .finally(() => (this.rebuilding = false));
+    }
     for (const rt of this.runtime.values()) {
       const pane = panes.find((p) => p.paneId === rt.pane) ?? panes.find((p) => p.orchestrator === rt.orchestrator.name);
       if (!pane) {

@@ -34,7 +34,7 @@ export async function run(file: string, opts: UpOptions): Promise<number> {
     const { missionPaths } = await import('../../core/paths.js');
     const { runFile } = await import('../../runs/run.js');
     const paths = missionPaths(home, mission.name, socket);
-    return waitForTasks({ controlSocket: holder.controlSocket, eventsFile: paths.events, runFile: runFile(paths), startedAt, timeoutS: opts.timeout });
+    return waitForTasks({ controlSocket: holder.controlSocket, eventsFile: paths.events, runFile: runFile(paths), logFile: paths.log, startedAt, timeoutS: opts.timeout });
   }
   if (holder) throw new FlotillaError({ reason: 'already-running', mission: mission.name, pid: holder.pid, session: holder.session, socket: holder.socket });
   if (opts.fresh) await discardOpenRun(mission.name, home, socket, Boolean(opts.yes));
@@ -72,7 +72,7 @@ export async function run(file: string, opts: UpOptions): Promise<number> {
   if (!opts.wait) return 0;
   const { waitForTasks } = await import('../wait-for-tasks.js');
   const { runFile } = await import('../../runs/run.js');
-  return waitForTasks({ controlSocket: entry.controlSocket, eventsFile: paths.events, runFile: runFile(paths), startedAt, timeoutS: opts.timeout });
+  return waitForTasks({ controlSocket: entry.controlSocket, eventsFile: paths.events, runFile: runFile(paths), logFile: paths.log, startedAt, timeoutS: opts.timeout });
 }
 
 /** The user's own command again, with --trust: following the fix keeps their --wait, --socket, mission. */
