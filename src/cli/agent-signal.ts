@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { paneIdentity } from '../core/agent-env.js';
 import { FlotillaError } from '../core/errors.js';
 import { missionPaths } from '../core/paths.js';
-import { currentTaskFile, sendSignal, type Signal } from '../signals/inbox.js';
+import { writeFailure } from '../core/write-errors.js';
+import { currentTaskFile, inboxDir, sendSignal, type Signal } from '../signals/inbox.js';
 
 type Body = { kind: 'done'; summary: string } | { kind: 'fail'; reason: string } | { kind: 'note'; text: string };
 
@@ -22,6 +23,13 @@ export async function signal(command: string, body: Body): Promise<number> {
   } catch {
     // no task recorded: the supervisor checks the signal against what it assigned
   }
-  await sendSignal(dir, { ...body, orchestrator: id.orchestrator, task, ts: Date.now() } as Signal);
+  try {
+    await sendSignal(dir, { ...body, orchestrator: id.orchestrator, task, ts: Date.now() } as Signal);
+  } catch (err) {
+    // Exit non-zero, so the agent (or its hook) sees that the report did not go and sends it again.
+    const why = writeFailure(err, inboxDir(dir));
+    if (why) throw new FlotillaError({ reason: 'signal-not-written', command, detail: why });
+    throw err;
+  }
   return 0;
 }

@@ -13,6 +13,7 @@ export async function printStatus(s: MissionStatus, eventsFile: string): Promise
 function printHuman(s: MissionStatus): void {
   const sup = s.supervisor.alive ? `supervisor pid ${s.supervisor.pid}, up ${s.supervisor.uptime_s}s${s.paused ? ', PAUSED' : ''}` : 'supervisor NOT RUNNING (run "flotilla up" to adopt the session)';
   print(`${bold(`mission ${s.mission}`)}  tmux session ${s.session}${s.socket ? ` (tmux -L ${s.socket})` : ''}  ${sup}`);
+  if (s.write_problem) print(`${paint('cannot write state', '#f43f5e')} since ${s.write_problem.since.slice(11, 19)}: ${s.write_problem.message}. No task starts until there is room again; agents' reports wait for it.`);
   const rows = s.orchestrators.map((o) => [
     paint(o.name, o.color),
     o.role,

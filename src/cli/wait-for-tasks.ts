@@ -36,6 +36,7 @@ export async function waitForTasks(opts: { controlSocket: string; eventsFile: st
     if (reply?.ok) {
       status = reply.data as MissionStatus;
       tellWaiting(status, told);
+      tellWriteProblem(status, told);
       if (status.tasks.some((t) => GAVE_UP.has(t.state))) {
         verdict = 'failed';
         break;
@@ -82,6 +83,19 @@ export async function waitForTasks(opts: { controlSocket: string; eventsFile: st
     else if (o.offline) print(`  offline: ${o.name}${meaningfulLines(o.last_lines).length > 0 ? ` — its screen ended: ${meaningfulLines(o.last_lines).join(' / ')}` : ''}`);
   }
   return verdict === 'done' ? 0 : 1;
+}
+
+/** A line when the supervisor cannot write its state (a full disk), and one when it can again. */
+function tellWriteProblem(status: MissionStatus, told: Map<string, string>): void {
+  const message = status.write_problem?.message;
+  if (message === told.get(' write')) return;
+  if (message) {
+    print(`${paint('cannot write state', '#f43f5e')}: ${message}; no task starts until there is room again`);
+    told.set(' write', message);
+  } else {
+    print('writing state again; tasks start again');
+    told.delete(' write');
+  }
 }
 
 /** A line when a pane starts waiting for a person, and one when it stops. */

@@ -26,6 +26,8 @@ export type Failure =
   | { reason: 'outcome-unknown'; mission: string; requestId: string; detail: string; seconds: number }
   | { reason: 'supervisor-failed'; mission: string; log: string; tail: string }
   | { reason: 'not-in-pane'; command: string }
+  /** An agent's done/fail/note could not be written (a full disk): nothing was sent. */
+  | { reason: 'signal-not-written'; command: string; detail: string }
   | { reason: 'preflight-failed'; problems: { message: string; fix?: string }[] }
   | { reason: 'usage'; message: string };
 
@@ -109,6 +111,8 @@ export function describeFailure(f: Failure): string {
       ].join('\n');
     case 'supervisor-failed':
       return `the supervisor of "${f.mission}" stopped during start-up. Its log (${f.log}) ends with:\n${f.tail}`;
+    case 'signal-not-written':
+      return `"flotilla ${f.command}" was not recorded: ${f.detail}. Nothing was sent; run the same command again in a moment.`;
     case 'not-in-pane':
       return `"flotilla ${f.command}" is meant to run inside a Flotilla pane (FLOTILLA_MISSION and FLOTILLA_ORCHESTRATOR are not set).`;
     case 'preflight-failed':

@@ -1,5 +1,6 @@
-import { mkdir, readFile, rename, writeFile, open } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { naming } from './write-errors.js';
 
 /**
  * JSON files that several processes share. Writes go to a temp file that is
@@ -18,14 +19,26 @@ export async function readJson<T>(file: string, fallback: T): Promise<T> {
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const handle = await open(tmp, 'w', 0o600);
+  await removedOnFailure(file, tmp, async () => {
+    const handle = await open(tmp, 'w', 0o600);
+    try {
+      await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, file);
+  });
+}
+
+/** A write that fails (a full disk) leaves no temp file behind: the old content stays, and nothing else. */
+async function removedOnFailure(file: string, tmp: string, write: () => Promise<void>): Promise<void> {
   try {
-    await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    await write();
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw naming(err, file);
   }
-  await rename(tmp, file);
 }
 
 /** Run `fn` with an exclusive lock on `file` (which need not exist yet). */
@@ -58,6 +71,8 @@ export async function updateJson<T>(file: string, fallback: T, fn: (value: T) =>
 export async function writeTextAtomic(file: string, text: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text, { mode: 0o600 });
-  await rename(tmp, file);
+  await removedOnFailure(file, tmp, async () => {
+    await writeFile(tmp, text, { mode: 0o600 });
+    await rename(tmp, file);
+  });
 }

@@ -1,6 +1,7 @@
 import { constants as osConstants } from 'node:os';
 import { cp, lstat, mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { naming } from '../core/write-errors.js';
 
 export interface SetupOptions {
   /** The user's main checkout; `copy` paths are relative to it. */
@@ -107,7 +108,9 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
     }
     await log.write(`[${stamp()}] setup complete\n`);
     return { ok: true };
+  } catch (err) {
+    throw naming(err, opts.logFile);
   } finally {
-    await log.close();
+    await log.close().catch(() => undefined);
   }
 }

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, stat, statfs } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { sessionName } from '../core/paths.js';
 import { leavesCheckout } from '../git/setup.js';
@@ -8,11 +8,32 @@ import type { CheckResult, PreflightContext } from './preflight.js';
 
 /**
  * Where the mission will write, checked before anything is made: the
- * worktrees folder can be created, every `setup.copy` file is there to copy,
- * and no other running supervisor already works in these worktrees.
+ * worktrees folder can be created, there is room for Flotilla's state and
+ * the worktrees, every `setup.copy` file is there to copy, and no other
+ * running supervisor already works in these worktrees.
  */
 export async function workspaceChecks(ctx: PreflightContext): Promise<CheckResult[]> {
-  return [await worktreesDirCheck(ctx.mission), ...(await copyChecks(ctx.mission)), ...(await runningElsewhere(ctx))];
+  return [
+    await worktreesDirCheck(ctx.mission),
+    await roomCheck(ctx.home, 'FLOTILLA_HOME', 'its logs and state', 'free some space there, or set FLOTILLA_HOME to a folder on another disk'),
+    await roomCheck(ctx.mission.worktreesDir, 'the worktrees folder', 'a checkout per orchestrator', `free some space there, or set "worktrees:" in ${ctx.mission.file} to a folder on another disk`),
+    ...(await copyChecks(ctx.mission)),
+    ...(await runningElsewhere(ctx)),
+  ];
+}
+
+/** Less than this free, a mission fails part-way (a log line, a task event, a checkout): refused before anything starts. */
+export const MIN_FREE_BYTES = 5 * 1024 * 1024;
+
+async function roomCheck(dir: string, what: string, forWhat: string, fix: string): Promise<CheckResult> {
+  let probe = dir;
+  while (!(await stat(probe).then(() => true, () => false)) && dirname(probe) !== probe) probe = dirname(probe);
+  const fs = await statfs(probe).catch(() => undefined);
+  if (!fs) return { check: 'disk-space', ok: true, message: `free space of ${probe} unknown` };
+  const free = fs.bavail * fs.bsize;
+  const shown = free < 1024 * 1024 ? `${Math.floor(free / 1024)} KB` : `${(free / 1024 / 1024).toFixed(0)} MB`;
+  if (free < MIN_FREE_BYTES) return { check: 'disk-space', ok: false, message: `only ${shown} free for ${what} (${dir}); Flotilla needs at least ${MIN_FREE_BYTES / 1024 / 1024} MB there for ${forWhat}`, fix };
+  return { check: 'disk-space', ok: true, message: `${shown} free for ${what}` };
 }
 
 async function worktreesDirCheck(mission: Mission): Promise<CheckResult> {

@@ -1,4 +1,4 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 
 /** What an agent side writes to its orchestrator's heartbeat file. */
 export interface Heartbeat {
@@ -30,9 +30,11 @@ export async function writeHeartbeat(file: string, beat: Omit<Heartbeat, 'ts' | 
   const full: Heartbeat = { ts: Date.now(), pid: process.pid, ...beat };
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    await writeFile(tmp, JSON.stringify(full));
+    await writeFile(tmp, JSON.stringify(full), { mode: 0o600 });
     await rename(tmp, file);
   } catch (err) {
+    // A full disk leaves no temp file behind (the last beat stays as it was).
+    await rm(tmp, { force: true }).catch(() => undefined);
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   return full;

@@ -1,4 +1,4 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -71,7 +71,8 @@ export class StartupProgressFile {
   private write(): void {
     const text = `${JSON.stringify(this.progress)}\n`;
     const tmp = `${this.file}.${this.progress.pid}.tmp`;
-    this.writing = this.writing.then(() => writeFile(tmp, text).then(() => rename(tmp, this.file))).catch(() => undefined);
+    // Progress is a courtesy to `up`'s terminal: a write that fails (a full disk) is dropped, with its temp file.
+    this.writing = this.writing.then(() => writeFile(tmp, text, { mode: 0o600 }).then(() => rename(tmp, this.file))).catch(() => rm(tmp, { force: true }).catch(() => undefined));
   }
 }
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { openSync, closeSync, readFileSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, statfs } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { FlotillaError } from '../core/errors.js';
 import { packageRoot } from '../core/package-root.js';
@@ -45,7 +45,7 @@ export async function startDetached(opts: {
       const entry = await registry.get(key);
       if (entry && entry.pid === child.pid && entry.state === 'running') return entry;
       if (exited !== undefined) {
-        throw new FlotillaError({ reason: 'supervisor-failed', mission: opts.mission, log: paths.log, tail: logTail(paths.log, logOffset) });
+        throw new FlotillaError({ reason: 'supervisor-failed', mission: opts.mission, log: paths.log, tail: logTail(paths.log, logOffset) + (await roomNote(paths.dir)) });
       }
       await opts.onPoll?.(child.pid!);
       await new Promise((r) => setTimeout(r, 25));
@@ -67,6 +67,13 @@ function sizeOf(file: string): number {
   } catch {
     return 0;
   }
+}
+
+/** A supervisor that could not even write its log: most often a full disk, which is then said. */
+async function roomNote(dir: string): Promise<string> {
+  const fs = await statfs(dir).catch(() => undefined);
+  if (!fs || fs.bavail * fs.bsize >= 1024 * 1024) return '';
+  return `\n(${dir} is on a disk with ${Math.floor((fs.bavail * fs.bsize) / 1024)} KB free: free some space, or set FLOTILLA_HOME to a folder on another disk)`;
 }
 
 function logTail(file: string, from: number): string {

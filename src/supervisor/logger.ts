@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { appendFileSync, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { terminalText } from '../core/terminal-text.js';
 
@@ -6,13 +6,25 @@ import { terminalText } from '../core/terminal-text.js';
  * The supervisor's log: timestamped lines in supervisor.log (the status pane
  * tails it), and stdout in --foreground. Secrets never reach it: known key
  * shapes and the mission's own secret values are replaced (see redact).
+ * A log that cannot be written (a full disk) never stops the supervisor:
+ * lines wait in memory (the latest MAX_HELD), the file is tried again every
+ * RETRY_MS, and once it can be written it says how many lines were dropped.
  */
+const MAX_HELD = 1000;
+const RETRY_MS = 2000;
+
 export class Logger {
-  private readonly stream: WriteStream;
+  private stream: WriteStream;
   private secrets: string[] = [];
-  constructor(file: string, private readonly echo: boolean) {
+  private closed = false;
+  /** Lines not written since the file failed; undefined while it writes. */
+  private held: string[] | undefined;
+  private dropped = 0;
+  private retryAt = 0;
+
+  constructor(private readonly file: string, private readonly echo: boolean) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    this.stream = createWriteStream(file, { flags: 'a', mode: 0o600 });
+    this.stream = this.open();
   }
 
   /** Values to blank out of every line from now on (the mission's secret agent.env values). */
@@ -22,15 +34,49 @@ export class Logger {
 
   log(message: string): void {
     // Work still in flight when start-up fails may report after the log is closed.
-    if (this.stream.writableEnded) return;
+    if (this.closed) return;
     // The status pane tails this file: a task's `\e[2J` must read as text there, not clear it.
     const line = `${new Date().toISOString().slice(11, 23)} ${terminalText(redact(message, this.secrets))}\n`;
-    this.stream.write(line);
     if (this.echo) process.stdout.write(line);
+    if (this.held) return this.hold(line);
+    this.stream.write(line);
+  }
+
+  /** True while lines cannot be written. */
+  get failing(): boolean {
+    return this.held !== undefined;
   }
 
   close(): Promise<void> {
+    this.closed = true;
     return new Promise((resolve) => this.stream.end(resolve));
+  }
+
+  private open(): WriteStream {
+    const stream = createWriteStream(this.file, { flags: 'a', mode: 0o600 });
+    stream.on('error', () => {
+      this.held ??= [];
+      this.retryAt = Date.now() + RETRY_MS;
+    });
+    return stream;
+  }
+
+  private hold(line: string): void {
+    this.held!.push(line);
+    if (this.held!.length > MAX_HELD) this.dropped += this.held!.splice(0, this.held!.length - MAX_HELD).length;
+    if (Date.now() < this.retryAt) return;
+    // Try the file again, synchronously (every RETRY_MS at most): either what was held goes, or it stays held.
+    this.retryAt = Date.now() + RETRY_MS;
+    const note = this.dropped > 0 ? `${new Date().toISOString().slice(11, 23)} (${this.dropped} earlier log lines were lost while the log could not be written)\n` : '';
+    try {
+      appendFileSync(this.file, note + this.held!.join(''), { mode: 0o600 });
+    } catch {
+      return;
+    }
+    this.held = undefined;
+    this.dropped = 0;
+    this.stream.destroy();
+    this.stream = this.open();
   }
 }
 

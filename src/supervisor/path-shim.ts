@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { shellQuote } from '../core/shell-words.js';
 import { flotillaArgv } from '../core/package-root.js';
@@ -27,9 +27,14 @@ export async function writeShim(stateDir: string): Promise<string> {
   if ((await readFile(file, 'utf8').catch(() => '')) === script) return dir;
   await mkdir(dir, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, script, { mode: 0o755 });
-  await chmod(tmp, 0o755);
-  await rename(tmp, file);
+  try {
+    await writeFile(tmp, script, { mode: 0o755 });
+    await chmod(tmp, 0o755);
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw err;
+  }
   return dir;
 }
 

@@ -63,6 +63,8 @@ export interface MissionStatus {
   base: string;
   layout: string;
   paused: boolean;
+  /** State the supervisor cannot write (a full disk): no task starts until it can. */
+  write_problem: { message: string; since: string } | null;
   supervisor: { pid: number; alive: boolean; started_at: string; uptime_s: number };
   orchestrators: {
     name: string;
@@ -99,6 +101,7 @@ export function buildStatus(input: {
   entry: RegistryEntry;
   alive: boolean;
   paused: boolean;
+  writeProblem?: { message: string; since: number };
   runtime: OrchestratorRuntime[];
   tasks?: TaskQueue;
   now: number;
@@ -112,6 +115,7 @@ export function buildStatus(input: {
     base: mission.base,
     layout: mission.layout,
     paused: input.paused,
+    write_problem: input.writeProblem ? { message: input.writeProblem.message, since: new Date(input.writeProblem.since).toISOString() } : null,
     supervisor: {
       pid: entry.pid,
       alive: input.alive,

@@ -3,6 +3,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { FlotillaError } from '../core/errors.js';
+import { writeFailure } from '../core/write-errors.js';
 import { ensurePrivateDir } from '../core/private-dir.js';
 import { flotillaArgv } from '../core/package-root.js';
 import { missionKey, missionPaths, sessionName, type MissionPaths } from '../core/paths.js';
@@ -63,6 +64,8 @@ const REBUILD_WINDOW_MS = 10 * 60_000;
 export class Supervisor {
   private readonly runtime = new Map<string, OrchestratorRuntime>();
   private paused = false;
+  /** Set while state cannot be written (a full disk): what failed, since when. */
+  private writeProblem: { message: string; since: number } | undefined;
   private rebuilding = false;
   /** When the session was built again after the tmux server went away (the last REBUILD_WINDOW_MS). */
   private rebuilds: number[] = [];
@@ -119,7 +122,7 @@ export class Supervisor {
     try {
       await sup.bringUp();
     } catch (err) {
-      logger.log(`start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+      logger.log(`start-up failed: ${writeFailure(err) ?? (err instanceof Error ? err.message : String(err))}`);
       await sup.undoFailedStart().catch((e) => logger.log(`could not undo the failed start: ${e}`));
       await sup.stop();
       throw err;
@@ -297,7 +300,9 @@ export class Supervisor {
       flush: () => this.tasks!.flush(),
       log: (m) => this.logger.log(m),
       roles,
-      paused: () => this.paused,
+      // Nothing starts while state cannot be written: it could not be carried on after a restart.
+      paused: () => this.paused || this.writeProblem !== undefined,
+      writeFailed: (err) => this.writeFailed(err),
       respawn: async (rt) => {
         if (!rt.pane) return;
         await respawnPane(this.tmux, rt.pane, rt.spec);
@@ -310,9 +315,31 @@ export class Supervisor {
 
   private kick(): void {
     void this.work?.tick().then(
-      () => this.persist().then(() => this.sayEnd()),
-      (e) => this.logger.log(`work loop: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+      () => this.persist().then(() => this.writesAgain()).then(() => this.sayEnd()),
+      (e) => (writeFailure(e) ? this.writeFailed(e) : this.logger.log(`work loop: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)),
     );
+  }
+
+  /**
+   * A write failed for want of room (or rights): said once in the log, in status and in up --wait,
+   * and no task starts until a pass writes everything again. Anything else is a bug, logged as one.
+   */
+  writeFailed(err: unknown): void {
+    const message = writeFailure(err);
+    if (!message) {
+      this.logger.log(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      return;
+    }
+    if (this.writeProblem) return;
+    this.writeProblem = { message, since: Date.now() };
+    this.logger.log(`${message}; no task starts until it can be written (retrying every second)`);
+  }
+
+  /** After a pass that wrote the event log and the status: the problem, if there was one, is over. */
+  private writesAgain(): void {
+    if (!this.writeProblem || (this.tasks?.unwritten ?? 0) > 0 || this.persistFailed) return;
+    this.logger.log(`writing again after ${Math.round((Date.now() - this.writeProblem.since) / 1000)} s (${this.writeProblem.message}); tasks start again`);
+    this.writeProblem = undefined;
   }
 
   /** Once per run, when every task has ended: in the log (the status pane) and to attached clients. */
@@ -423,22 +450,29 @@ export class Supervisor {
   private async beat(): Promise<void> {
     await this.registry
       .update(this.entry.key, process.pid, { heartbeatAt: Date.now(), state: this.paused ? 'paused' : 'running' })
-      .catch((e) => this.logger.log(`registry heartbeat failed: ${e}`));
+      .catch((e: unknown) => (writeFailure(e) ? this.writeFailed(e) : this.logger.log(`registry heartbeat failed: ${String(e)}`)));
   }
 
   status(): MissionStatus {
-    return buildStatus({ mission: this.mission, entry: this.entry, alive: true, paused: this.paused, runtime: [...this.runtime.values()], tasks: this.tasks?.queue, now: Date.now() });
+    return buildStatus({ mission: this.mission, entry: this.entry, alive: true, paused: this.paused, writeProblem: this.writeProblem, runtime: [...this.runtime.values()], tasks: this.tasks?.queue, now: Date.now() });
   }
 
   private persisted = '';
+  private persistFailed = false;
 
   /** Save the status when something a restart needs changed (not on every tick: ages alone do not count). */
   private async persist(): Promise<void> {
     const runtime = [...this.runtime.values()].map((rt) => [rt.orchestrator.name, rt.state, rt.pane, rt.branch, rt.offline, rt.waiting?.question]);
     const fingerprint = JSON.stringify([this.paused, this.tasks?.queue.revision, runtime]);
     if (fingerprint === this.persisted) return;
-    this.persisted = fingerprint;
-    await writeJsonAtomic(this.paths.state, this.status());
+    try {
+      await writeJsonAtomic(this.paths.state, this.status());
+      this.persisted = fingerprint;
+      this.persistFailed = false;
+    } catch (err) {
+      this.persistFailed = true;
+      this.writeFailed(err);
+    }
   }
 
   private async handle(req: ControlRequest): Promise<ControlReply> {

@@ -11,24 +11,23 @@ import { TaskQueue } from '../tasks/queue.js';
  * mission's tasks the log does not know yet.
  */
 export class TaskStore {
-  private pending: Promise<void> = Promise.resolve();
   private constructor(readonly queue: TaskQueue, private readonly log: EventLog) {}
 
   static async open(file: string, mission: Mission, onEvent?: (e: TaskEvent) => void): Promise<TaskStore> {
     const events = existsSync(file) ? await readEvents(file) : [];
     // One fsync per flush instead of one per event: a hand-over logs four events in a row.
     const log = await EventLog.open(file, { fsync: false });
-    let store: TaskStore | undefined;
     const opts = {
       clock: { now: () => Date.now() },
       backoff: { baseMs: 1000, maxMs: 60_000 },
       onEvent: (e: TaskEvent) => {
-        store!.pending = log.append(e);
+        // A write that fails is retried by the next flush, which is what reports it.
+        log.append(e).catch(() => undefined);
         onEvent?.(e);
       },
     };
     const queue = TaskQueue.fromEvents(events, opts);
-    store = new TaskStore(queue, log);
+    const store = new TaskStore(queue, log);
     const known = new Set(queue.list().map((t) => t.id));
     const fresh = taskDefsFromMission(mission).filter((d) => !known.has(d.id));
     if (fresh.length > 0) queue.addAll(fresh);
@@ -38,14 +37,20 @@ export class TaskStore {
 
   /** Log an orchestrator's need for a person (or its end) between the task events. */
   attention(e: AttentionEvent): Promise<void> {
-    this.pending = this.log.append(e);
-    return this.pending;
+    return this.log.append(e);
   }
 
-  /** Every event so far is on disk: the log appends in order, so the last one settling and one fsync are enough. */
-  async flush(): Promise<void> {
-    await this.pending;
-    await this.log.sync();
+  /**
+   * Every event so far is on disk: the log writes in order, so one drain and one fsync are enough.
+   * Rejects while it cannot write (a full disk); the events wait, in order, for the next flush.
+   */
+  flush(): Promise<void> {
+    return this.log.sync();
+  }
+
+  /** Events still waiting for room on the disk. */
+  get unwritten(): number {
+    return this.log.unwritten;
   }
 
   close(): Promise<void> {

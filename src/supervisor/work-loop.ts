@@ -1,5 +1,6 @@
 import { realpath, rm } from 'node:fs/promises';
 import { writeJsonAtomic } from '../core/state-file.js';
+import { isNoSpace, writeFailure } from '../core/write-errors.js';
 import { leftoversRef, releaseTaskBranch, switchToTaskBranch } from '../git/task-branch.js';
 import type { Mission } from '../mission/schema.js';
 import type { Role } from '../roles/catalog.js';
@@ -33,6 +34,8 @@ export interface WorkLoopDeps {
   lastLines: (pane: string) => Promise<string[]>;
   /** Restart an orchestrator's agent in its pane (respawn-pane -k). */
   respawn: (rt: OrchestratorRuntime) => Promise<void>;
+  /** A state file could not be written (a full disk): the supervisor pauses dispatch until it can. */
+  writeFailed: (err: unknown) => void;
   now: () => number;
 }
 
@@ -65,6 +68,8 @@ export class WorkLoop {
     try {
       do {
         this.again = false;
+        // Events an earlier pass could not write (a full disk) go first: nothing is acted on before it is logged.
+        await this.d.flush();
         await this.takeSignals();
         await this.recover();
         await this.dispatch();
@@ -271,7 +276,16 @@ export class WorkLoop {
       starts.push({ task, rt });
     }
     if (starts.length === 0) return;
-    await this.d.flush();
+    try {
+      await this.d.flush();
+    } catch (err) {
+      // Not logged, so not acted on: the tasks go back to the queue (the attempts do not count).
+      for (const { rt } of starts) {
+        rt.delivering = false;
+        this.d.queue.release(rt.orchestrator.name);
+      }
+      throw err;
+    }
     for (const { task, rt } of starts) {
       void this.start(task, rt).finally(() => {
         rt.delivering = false;
@@ -298,6 +312,13 @@ export class WorkLoop {
         this.d.log(`${name}: did not take ${task.id} after 3 tries; back in the queue`);
       }
     } catch (err) {
+      // A full disk is the machine's, not the task's: back to the queue, the attempt not counted.
+      if (isNoSpace(err) && this.d.queue.heldBy(name)?.id === task.id) {
+        this.d.queue.release(name);
+        this.d.log(`${name}: could not start ${task.id}: ${writeFailure(err)}; back in the queue`);
+        this.d.writeFailed(err);
+        return;
+      }
       this.failedStart(rt, task, err);
     }
   }

@@ -1,5 +1,6 @@
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { naming } from '../core/write-errors.js';
 import type { LogEvent, TaskEvent } from './events.js';
 import { TaskQueue, type TaskQueueOptions } from './queue.js';
 
@@ -8,43 +9,82 @@ import { TaskQueue, type TaskQueueOptions } from './queue.js';
  * Only newline-terminated lines count: a line cut short by a crash is
  * ignored by `readEvents` and cut off by `EventLog.open` before appending, so
  * a new event never glues onto a torn one.
+ *
+ * A write that fails (a full disk) is cut back to the last whole line, and
+ * its lines are kept and written first by the next append or sync: the log
+ * keeps every event, in order, once there is room again.
  */
 export class EventLog {
   private tail: Promise<void> = Promise.resolve();
+  /** Lines not on disk yet, oldest first. */
+  private backlog: string[] = [];
+  /** Appended since the last fsync. */
+  private dirty = false;
 
-  private constructor(readonly file: string, private readonly handle: FileHandle, private readonly fsync: boolean) {}
+  private constructor(readonly file: string, private readonly handle: FileHandle, private readonly fsync: boolean, private size: number) {}
 
   static async open(file: string, opts: { fsync?: boolean } = {}): Promise<EventLog> {
     await mkdir(dirname(file), { recursive: true });
     await cutTornTail(file);
     // 'a' is O_WRONLY|O_CREAT|O_APPEND: every write lands at the end even if the offset is stale.
     const handle = await open(file, 'a', 0o600);
-    return new EventLog(file, handle, opts.fsync ?? true);
+    return new EventLog(file, handle, opts.fsync ?? true, (await handle.stat()).size);
   }
 
   /**
-   * Append one event as one write. Appends are queued so lines keep the
-   * order of the calls; the promise settles once this line is on disk.
+   * Append one event. Appends are queued so lines keep the order of the
+   * calls; the promise settles once this line (and every one before it) is
+   * written, and rejects while they cannot be.
    */
   append(event: LogEvent): Promise<void> {
-    const line = `${JSON.stringify(event)}\n`;
-    const next = this.tail.then(async () => {
-      await this.handle.appendFile(line, 'utf8');
+    this.backlog.push(`${JSON.stringify(event)}\n`);
+    return this.queue(async () => {
+      await this.drain();
       if (this.fsync) await this.handle.sync();
     });
-    // A failed append must not block the ones after it; the caller still sees the failure.
+  }
+
+  /** Write what is pending and make every append so far durable with one fsync (for a writer that opened with fsync: false and batches). */
+  sync(): Promise<void> {
+    return this.queue(async () => {
+      await this.drain();
+      if (!this.dirty) return;
+      await this.handle.sync();
+      this.dirty = false;
+    });
+  }
+
+  /** Lines waiting for room on the disk. */
+  get unwritten(): number {
+    return this.backlog.length;
+  }
+
+  private queue(step: () => Promise<void>): Promise<void> {
+    const next = this.tail.then(step);
+    // A failed write must not block the ones after it; the caller still sees the failure.
     this.tail = next.catch(() => undefined);
     return next;
   }
 
-  /** Make every append so far durable with one fsync (for a writer that opened with fsync: false and batches). */
-  async sync(): Promise<void> {
-    await this.tail;
-    await this.handle.sync();
+  private async drain(): Promise<void> {
+    const count = this.backlog.length;
+    if (count === 0) return;
+    const text = this.backlog.slice(0, count).join('');
+    try {
+      await this.handle.appendFile(text, 'utf8');
+    } catch (err) {
+      // Part of it may be on disk: cut back to the last whole line, so the next write does not glue onto half a line.
+      await this.handle.truncate(this.size).catch(() => undefined);
+      throw naming(err, this.file);
+    }
+    this.size += Buffer.byteLength(text);
+    this.backlog.splice(0, count);
+    this.dirty = true;
   }
 
   async close(): Promise<void> {
     await this.tail;
+    await this.drain().catch(() => undefined);
     await this.handle.close();
   }
 }

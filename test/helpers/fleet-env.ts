@@ -31,14 +31,14 @@ export interface FleetEnv {
   cleanup(): Promise<void>;
 }
 
-export async function makeFleetEnv(): Promise<FleetEnv> {
+export async function makeFleetEnv(opts: { home?: string } = {}): Promise<FleetEnv> {
   const root = await mkdtemp(join(tmpdir(), 'flotilla-test-'));
   const socket = `flotilla-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const repo = await makeTempRepo({ files: { 'README.md': '# test repo\n', 'test.sh': 'exit 0\n' } });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     TMUX_TMPDIR: root,
-    FLOTILLA_HOME: join(root, 'home'),
+    FLOTILLA_HOME: opts.home ?? join(root, 'home'),
     FLOTILLA_TMUX_SOCKET: socket,
     FLOTILLA_SIM_SPEED: '0.2',
     NO_COLOR: '1',

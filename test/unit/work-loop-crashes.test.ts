@@ -48,6 +48,9 @@ function fleet() {
     respawn: async () => {
       respawns.push(now);
     },
+    writeFailed: (err) => {
+      throw err;
+    },
     now: () => now,
   });
   /** The agent dies at `at`; the loop runs then and at every second after until it is respawned or offline. */
