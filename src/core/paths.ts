@@ -13,6 +13,14 @@ export function tmuxSocket(option: string | undefined, env: NodeJS.ProcessEnv = 
   return option || env.FLOTILLA_TMUX_SOCKET || undefined;
 }
 
+/** The tmux server (`-L`) of missions with `tmux: { server: dedicated }`. */
+export const DEDICATED_SOCKET = 'flotilla';
+
+/** The server a mission runs on: --socket or FLOTILLA_TMUX_SOCKET when given, else the mission's own choice. */
+export function missionSocket(option: string | undefined, mission: { tmuxServer: 'default' | 'dedicated' }, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return tmuxSocket(option, env) ?? (mission.tmuxServer === 'dedicated' ? DEDICATED_SOCKET : undefined);
+}
+
 export function sessionName(mission: string): string {
   return `flotilla-${mission}`;
 }

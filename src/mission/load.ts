@@ -155,6 +155,7 @@ function buildMission(doc: MissionDoc, file: string): Mission {
     worktreesDir: resolve(repo, doc.worktrees ?? join('.flotilla', 'worktrees')),
     layout: doc.layout ?? 'grid',
     paneBackground: doc.theme?.pane_background ?? false,
+    tmuxServer: doc.tmux?.server ?? 'default',
     setup: { copy: doc.setup?.copy ?? [], run: doc.setup?.run ?? [] },
     orchestrators,
     streams: doc.streams ?? [],

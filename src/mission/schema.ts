@@ -102,6 +102,15 @@ export const ThemeSchema = z.strictObject({
   pane_background: z.boolean().optional().describe('Tint each pane\'s background with a subtle shade of its colour.'),
 });
 
+export const TMUX_SERVERS = ['default', 'dedicated'] as const;
+
+export const TmuxSchema = z.strictObject({
+  server: z
+    .enum(TMUX_SERVERS)
+    .optional()
+    .describe('default: your own tmux server; dedicated: a server of Flotilla\'s own (tmux -L flotilla), which nothing of yours shares.'),
+});
+
 export const MissionSchema = z
   .strictObject({
     name: safeName('the mission name').describe('Names the tmux session (flotilla-<name>) and branches.'),
@@ -111,6 +120,7 @@ export const MissionSchema = z
     worktrees: z.string().optional().describe('Directory for worktrees, relative to the repo (default .flotilla/worktrees, git-ignored).'),
     layout: z.string().optional().describe('A layout from layouts/: tabs, grid or main (default grid).'),
     theme: ThemeSchema.optional().describe('How panes look.'),
+    tmux: TmuxSchema.optional().describe('Which tmux server runs the mission\'s session.'),
     agent: AgentSchema.optional().describe('Agent defaults for every orchestrator.'),
     setup: SetupSchema.optional().describe('How each new worktree is prepared before its agent starts.'),
     orchestrators: z
@@ -143,6 +153,8 @@ export interface Mission {
   worktreesDir: string;
   layout: string;
   paneBackground: boolean;
+  /** 'dedicated': the session runs on Flotilla's own tmux server (DEDICATED_SOCKET) unless --socket says otherwise. */
+  tmuxServer: (typeof TMUX_SERVERS)[number];
   setup: { copy: string[]; run: string[] };
   orchestrators: Orchestrator[];
   streams: { name: string; phase: (typeof STREAM_PHASES)[number] }[];

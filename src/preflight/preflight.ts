@@ -2,7 +2,7 @@ import type { Mission } from '../mission/schema.js';
 import { agentChecks } from './agent-checks.js';
 import { toolChecks } from './tool-checks.js';
 import { workspaceChecks } from './workspace-checks.js';
-import { flotillaHome, tmuxSocket } from '../core/paths.js';
+import { flotillaHome, missionSocket } from '../core/paths.js';
 
 /**
  * Everything that can be known to fail before anything starts: checked by
@@ -57,7 +57,7 @@ export async function runPreflight(mission: Mission, opts: PreflightOptions = {}
     trustCommand: opts.trustCommand ?? `${opts.invokedAs ?? 'flotilla'} up --trust`,
     uid: opts.uid ?? process.getuid?.() ?? -1,
     home: opts.home ?? flotillaHome(opts.env),
-    socket: tmuxSocket(opts.socket, opts.env),
+    socket: missionSocket(opts.socket, mission, opts.env),
   };
   return (await Promise.all(CHECKS.map((check) => check(ctx)))).flat();
 }

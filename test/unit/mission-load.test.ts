@@ -68,6 +68,7 @@ describe('good missions', () => {
       worktreesDir: join(repo, '.flotilla', 'worktrees'),
       layout: 'grid',
       paneBackground: false,
+      tmuxServer: 'default',
       setup: { copy: [], run: [] },
       orchestrators: [{ name: 'ann', index: 0, role: 'backend-dev', color: PALETTE.indigo, agent: { kind: 'claude' } }],
       streams: [],
@@ -99,7 +100,7 @@ describe('good missions', () => {
     const m = value!;
     expect(m.repo).toBe(resolve(fixtures, '..'));
     expect(m.worktreesDir).toBe(join(m.repo, '.wt'));
-    expect([m.base, m.layout, m.paneBackground]).toEqual(['develop', 'tabs', true]);
+    expect([m.base, m.layout, m.paneBackground, m.tmuxServer]).toEqual(['develop', 'tabs', true, 'dedicated']);
     expect(m.setup).toEqual({ copy: ['.env'], run: ['npm ci'] });
     expect(m.dispatch).toEqual({ strategy: 'capability', maxActive: 2, onTimeout: 'cancel', stallAfterS: 90 });
     const [ann, bob, cy, dee] = m.orchestrators;

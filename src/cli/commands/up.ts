@@ -3,7 +3,7 @@ import { FlotillaError } from '../../core/errors.js';
 import { bold, print } from '../../core/output.js';
 import { invokedAs } from '../../core/invoked-as.js';
 import { shellWord } from '../../core/shell-words.js';
-import { flotillaHome, missionKey, sessionName, tmuxSocket } from '../../core/paths.js';
+import { flotillaHome, missionKey, missionSocket, sessionName } from '../../core/paths.js';
 
 export interface UpOptions {
   socket?: string;
@@ -23,7 +23,7 @@ export async function run(file: string, opts: UpOptions): Promise<number> {
   const startedAt = Date.now();
   const { loadMissionOrThrow } = await import('../../mission/load.js');
   const mission = await loadMissionOrThrow(resolve(file));
-  const socket = tmuxSocket(opts.socket);
+  const socket = missionSocket(opts.socket, mission);
   const home = flotillaHome();
   const { Registry } = await import('../../supervisor/registry.js');
   const holder = await new Registry(home).get(missionKey(mission.name, socket));
