@@ -72,12 +72,35 @@ const supervisorPid = (home) => registryPids(home).find(pidAlive);
 function teardown(ctx) {
   const beats = Array.from({ length: 32 }, (_, i) => join(ctx.state, 'heartbeats', `o${i + 1}.json`));
   const pids = [...registryPids(ctx.home), ...heartbeatPids(beats)];
+  const log = process.env.CHAOS_DEBUG ? tail(join(ctx.state, 'supervisor.log'), 100000) : '';
   try {
     execFileSync(BIN, ['down', MISSION, '--socket', ctx.tmux.socket, '--force'], { cwd: ctx.repo, env: ctx.tmux.env, stdio: 'ignore', timeout: 30_000 });
   } catch {}
   ctx.tmux.kill();
   killPids(pids);
+  // A tmux server of this run still alive here is a leak: said, then killed by pid (its socket name is this run's own).
+  const stray = pgrep(`tmux -L ${ctx.tmux.socket} `);
+  if (stray.length > 0) {
+    console.log(`  note: ${stray.length} tmux process(es) of ${ctx.tmux.socket} outlived down and kill-server: ${stray.map((p) => `${p.pid} (${p.args.slice(0, 80)})`).join('; ')}`);
+    killPids(stray.map((p) => p.pid));
+    if (process.env.CHAOS_DEBUG) {
+      const lines = log.split('\n').filter((l) => /tmux session|supervisor \d+ (starting|stopped)|start-up failed|server|ready/.test(l));
+      console.log(lines.map((l) => `    ${l}`).join('\n'));
+    }
+  }
   ctx.root.remove();
+}
+
+function pgrep(pattern) {
+  try {
+    return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => /^\s*(\d+)\s+(.*)$/.exec(l))
+      .filter((m) => m && m[2].includes(pattern))
+      .map((m) => ({ pid: Number(m[1]), args: m[2] }));
+  } catch {
+    return [];
+  }
 }
 
 /** A clean `up` of the same mission (nothing killed): the baseline for restart times. */

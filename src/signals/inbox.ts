@@ -21,6 +21,23 @@ export function currentTaskFile(stateDir: string, orchestrator: string): string 
   return join(stateDir, 'current', `${orchestrator}.json`);
 }
 
+/**
+ * The launcher in each pane's PATH (path-shim.ts) writes done and fail as
+ * text, having no JSON encoder: `<ts>-<pid>.sig` holding this line, then the
+ * kind, the orchestrator, the task (empty when none was recorded), the time
+ * in ms, and the summary or reason, verbatim to the end of the file.
+ */
+export const TEXT_SIGNAL_MAGIC = 'flotilla-signal 1';
+
+export function parseTextSignal(text: string): Signal | undefined {
+  const lines = text.split('\n');
+  const [magic, kind, orchestrator, task, ts] = lines;
+  if (magic !== TEXT_SIGNAL_MAGIC || !orchestrator || (kind !== 'done' && kind !== 'fail')) return undefined;
+  const body = lines.slice(5).join('\n');
+  const common = { orchestrator, task: task || null, ts: Number(ts) || Date.now() };
+  return kind === 'done' ? { kind, summary: body, ...common } : { kind, reason: body, ...common };
+}
+
 export async function sendSignal(stateDir: string, signal: Signal): Promise<string> {
   const name = `${signal.ts}-${process.pid}-${Math.random().toString(36).slice(2, 8)}.json`;
   const file = join(inboxDir(stateDir), name);
@@ -32,12 +49,15 @@ export async function sendSignal(stateDir: string, signal: Signal): Promise<stri
 export async function pendingSignals(stateDir: string): Promise<{ file: string; signal: Signal }[]> {
   const dir = inboxDir(stateDir);
   await mkdir(dir, { recursive: true });
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
+  const names = (await readdir(dir)).filter((n) => n.endsWith('.json') || n.endsWith('.sig')).sort();
   const out: { file: string; signal: Signal }[] = [];
   for (const n of names) {
     const file = join(dir, n);
     try {
-      out.push({ file, signal: JSON.parse(await readFile(file, 'utf8')) as Signal });
+      const text = await readFile(file, 'utf8');
+      const signal = n.endsWith('.sig') ? parseTextSignal(text) : (JSON.parse(text) as Signal);
+      if (!signal) throw new Error('not a signal');
+      out.push({ file, signal });
     } catch {
       await rm(file, { force: true }); // unreadable: cannot be acted on, and must not block the rest
     }

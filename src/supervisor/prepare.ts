@@ -113,7 +113,8 @@ export async function fleetSpec(
       FLOTILLA_HOME: ctx.home,
       FLOTILLA_CONTROL_SOCKET: ctx.paths.controlSocket,
       FLOTILLA_HEARTBEAT_FILE: heartbeatFile(ctx.paths.heartbeats, o.name),
-      FLOTILLA_BIN: flotillaArgv()[1]!,
+      // The launcher, not bin/flotilla: its done and fail need no node start (path-shim.ts).
+      FLOTILLA_BIN: join(shim, 'flotilla'),
       ...(ctx.socket ? { FLOTILLA_TMUX_SOCKET: ctx.socket } : {}),
     };
     // `flotilla` resolves inside the pane whatever the user's PATH holds (see path-shim.ts).
