@@ -48,9 +48,10 @@ export class PaneWatcher {
     }
     const watcher = new PaneWatcher(tmux, session, client, handlers);
     client?.on('output', (paneId) => watcher.onOutput(paneId));
-    client?.on('exit', (reason) => {
+    client?.on('exit', (reason, sawExit) => {
       watcher.client = undefined;
-      watcher.endedWith = reason ?? '';
+      // No %exit at all: the connection to the server broke (it died), as with "server exited unexpectedly".
+      watcher.endedWith = sawExit ? (reason ?? '') : 'no %exit';
     });
     return watcher;
   }
@@ -105,14 +106,15 @@ export class PaneWatcher {
 
   /**
    * Whether tmux itself crashed (or was SIGKILLed): its control client then ends with "server
-   * exited unexpectedly", while a session or server closed on purpose ends it with a plain %exit.
+   * exited unexpectedly" (or without any %exit), while a session or server closed on purpose ends
+   * it with a plain %exit.
    * Waits up to `ms` for the client to end; undefined when there was no client to tell.
    */
-  async serverCrashed(ms = 2000): Promise<boolean | undefined> {
+  async serverCrashed(ms = 5000): Promise<boolean | undefined> {
     const deadline = Date.now() + ms;
     while (this.endedWith === undefined && this.client && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     if (this.endedWith === undefined) return undefined;
-    return /exited unexpectedly|lost server/i.test(this.endedWith);
+    return /exited unexpectedly|lost server|no %exit/i.test(this.endedWith);
   }
 
   async close(): Promise<void> {

@@ -315,7 +315,8 @@ export class Supervisor {
 
   private kick(): void {
     void this.work?.tick().then(
-      () => this.persist().then(() => this.writesAgain()).then(() => this.sayEnd()),
+      // While writes fail, every pass writes the status even if unchanged: the proof that they work again.
+      () => this.persist(this.writeProblem !== undefined).then(() => this.writesAgain()).then(() => this.sayEnd()),
       (e) => (writeFailure(e) ? this.writeFailed(e) : this.logger.log(`work loop: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)),
     );
   }
@@ -461,10 +462,10 @@ export class Supervisor {
   private persistFailed = false;
 
   /** Save the status when something a restart needs changed (not on every tick: ages alone do not count). */
-  private async persist(): Promise<void> {
+  private async persist(force = false): Promise<void> {
     const runtime = [...this.runtime.values()].map((rt) => [rt.orchestrator.name, rt.state, rt.pane, rt.branch, rt.offline, rt.waiting?.question]);
     const fingerprint = JSON.stringify([this.paused, this.tasks?.queue.revision, runtime]);
-    if (fingerprint === this.persisted) return;
+    if (fingerprint === this.persisted && !force) return;
     try {
       await writeJsonAtomic(this.paths.state, this.status());
       this.persisted = fingerprint;

@@ -1,6 +1,7 @@
 import { realpath, rm } from 'node:fs/promises';
 import { writeJsonAtomic } from '../core/state-file.js';
 import { isNoSpace, writeFailure } from '../core/write-errors.js';
+import { sessionName } from '../core/paths.js';
 import { leftoversRef, releaseTaskBranch, switchToTaskBranch } from '../git/task-branch.js';
 import type { Mission } from '../mission/schema.js';
 import type { Role } from '../roles/catalog.js';
@@ -312,11 +313,17 @@ export class WorkLoop {
         this.d.log(`${name}: did not take ${task.id} after 3 tries; back in the queue`);
       }
     } catch (err) {
-      // A full disk is the machine's, not the task's: back to the queue, the attempt not counted.
-      if (isNoSpace(err) && this.d.queue.heldBy(name)?.id === task.id) {
+      // A full disk, or the session gone under it, is not the task's doing: back to the queue, the attempt not counted.
+      const held = this.d.queue.heldBy(name)?.id === task.id;
+      if (held && isNoSpace(err)) {
         this.d.queue.release(name);
         this.d.log(`${name}: could not start ${task.id}: ${writeFailure(err)}; back in the queue`);
         this.d.writeFailed(err);
+        return;
+      }
+      if (held && !(await this.d.tmux.hasSession(sessionName(this.d.mission.name)).catch(() => false))) {
+        this.d.queue.release(name);
+        this.d.log(`${name}: could not start ${task.id}: its tmux session is gone; back in the queue`);
         return;
       }
       this.failedStart(rt, task, err);

@@ -43,6 +43,7 @@ export class ControlClient {
   private readonly listeners: { [E in keyof ControlClientEvents]: ControlClientEvents[E][] } = { output: [], notification: [], exit: [] };
   private attached: ((reply: ControlReply | undefined) => void) | undefined;
   private exitReason: string | undefined;
+  private sawExit = false;
   private stderr = '';
   private ended = false;
   private readonly exited: Promise<void>;
@@ -186,7 +187,7 @@ export class ControlClient {
       this.attached = undefined;
       const why = this.exitReason ?? (this.stderr.trim() || 'the tmux control client exited');
       for (const w of this.waiting.splice(0)) w.reject(failed(w.subcommand, why));
-      for (const l of this.listeners.exit) l(this.exitReason);
+      for (const l of this.listeners.exit) l(this.exitReason, this.sawExit);
     });
   }
 
@@ -243,6 +244,7 @@ export class ControlClient {
         for (const l of this.listeners.output) l(event.paneId, event.data);
         return;
       case 'exit':
+        this.sawExit = true;
         this.exitReason = event.reason;
         break;
       default:
@@ -283,8 +285,8 @@ export interface ControlClientEvents {
   output: (paneId: string, data: Buffer) => void;
   /** Every other notification, `%exit` included. */
   notification: (n: ControlNotification) => void;
-  /** The tmux client process has exited; the `%exit` reason if tmux gave one. */
-  exit: (reason: string | undefined) => void;
+  /** The tmux client process has exited; the `%exit` reason if tmux gave one, and whether it printed `%exit` at all. */
+  exit: (reason: string | undefined, sawExit: boolean) => void;
 }
 
 /**

@@ -24,7 +24,9 @@ describe('when tmux goes away', () => {
     await retryUntil(async () => (await f.status()).tasks.filter((t) => t.state === 'running').length === 2, { what: 'two tasks running', timeoutMs: 30_000 });
     const server = Number((await f.tmux(['display-message', '-p', '#{pid}'])).trim());
     process.kill(server, 'SIGSEGV');
-    await retryUntil(async () => (await log()).includes('built tmux session flotilla-gone again with 2 agent panes; 2 task(s) will be delivered again'), { what: 'the session built again', timeoutMs: 30_000 });
+    await retryUntil(async () => (await log()).includes('built tmux session flotilla-gone again with 2 agent panes; 2 task(s) will be delivered again'), { what: 'the session built again', timeoutMs: 30_000 }).catch(async (err: Error) => {
+      throw new Error(`${err.message}\n${await log()}`);
+    });
     expect(await log()).toContain('the tmux server exited unexpectedly (a crash)');
     const wait = await f.flotilla(['up', '--wait', '--timeout', '120'], { timeoutMs: 130_000 });
     expect(wait.code, wait.stdout + (await log())).toBe(0);
@@ -33,7 +35,7 @@ describe('when tmux goes away', () => {
   }, 180_000);
 
   it('a session closed by hand: the supervisor stops and says why, up --wait says so, and up carries the run on', async () => {
-    await f.writeMission(simMission('gone', 1, tasks(2, 5_000)));
+    await f.writeMission(simMission('gone', 1, tasks(2, 20_000)));
     expect((await f.flotilla(['up'])).code).toBe(0);
     await retryUntil(async () => (await f.status()).tasks.some((t) => t.state === 'running'), { what: 'a task running', timeoutMs: 30_000 });
     const waiting = f.flotilla(['up', '--wait', '--timeout', '60'], { timeoutMs: 70_000 });
