@@ -14,6 +14,8 @@ export interface SetupOptions {
   logFile: string;
   /** Extra environment for the commands. */
   env?: Record<string, string>;
+  /** Applied to every line of output before it is logged (the supervisor's secret redaction). */
+  redact?: (text: string) => string;
 }
 
 export interface SetupResult {
@@ -64,18 +66,33 @@ async function copyStep(log: FileHandle, opts: SetupOptions, rel: string): Promi
 async function runStep(log: FileHandle, opts: SetupOptions, command: string): Promise<number> {
   await log.write(`[${stamp()}] $ ${command}\n`);
   const started = Date.now();
-  // stdin is closed so a command that prompts fails instead of waiting forever.
-  const target = { file: opts.logFile, append: true } as const;
   // Loaded only when a mission has setup commands: most supervisor starts never pay for it.
   const { execa } = await import('execa');
-  const result = await execa('sh', ['-c', command], {
-    cwd: opts.worktree,
-    env: opts.env,
-    stdin: 'ignore',
-    stdout: target,
-    stderr: target,
-    reject: false,
-  });
+  // stdin is closed so a command that prompts fails instead of waiting forever. Output comes
+  // through here, a line at a time, so a token a step prints is redacted before it is logged.
+  const child = execa('sh', ['-c', command], { cwd: opts.worktree, env: opts.env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false });
+  let writing = Promise.resolve();
+  const write = (text: string) => (writing = writing.then(() => log.write(opts.redact ? opts.redact(text) : text).then(() => undefined)));
+  const pump = (stream: NodeJS.ReadableStream | null) =>
+    new Promise<void>((done) => {
+      if (!stream) return done();
+      let rest = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        rest += chunk;
+        const end = rest.length > 65_536 ? rest.length : rest.lastIndexOf('\n') + 1;
+        if (end > 0) {
+          write(rest.slice(0, end));
+          rest = rest.slice(end);
+        }
+      });
+      stream.on('end', () => {
+        if (rest) write(rest);
+        done();
+      });
+    });
+  const [result] = await Promise.all([child, pump(child.stdout), pump(child.stderr)]);
+  await writing;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   let exitCode = result.exitCode;
   let how = `exit ${exitCode}`;

@@ -12,6 +12,7 @@ import type { MissionPaths } from '../core/paths.js';
 import { ensureExcluded, ensureWorktrees } from '../git/worktree.js';
 import { repoRoot, verifyBranch } from '../git/git.js';
 import { runSetup } from '../git/setup.js';
+import { redact, secretValues } from './logger.js';
 import { loadLayout } from '../layout/catalog.js';
 import { tint } from '../mission/palette.js';
 import type { Mission, Orchestrator } from '../mission/schema.js';
@@ -61,6 +62,7 @@ export async function prepareWorktrees(
     mission.orchestrators.map((o) => ({ path: join(mission.worktreesDir, o.name), branch: branchFor(mission.name, o.name) })),
     { adoptBranch: (b) => b.startsWith(`flotilla/${mission.name}/`), onCreated },
   );
+  const secrets = secretValues(mission.orchestrators.map((o) => o.agent.env));
   return mapLimit(mission.orchestrators, 4, async (o, i) => {
     const wt = made[i]!;
     log(`${o.name}: worktree ${wt.path} on ${wt.branch} (${wt.created ? 'created' : 'adopted'})`);
@@ -70,7 +72,7 @@ export async function prepareWorktrees(
     onStep({ step: 'worktree', orchestrator: o.name, setup: runsSetup });
     const ws: Workspace = { orchestrator: o, worktree: wt.path, branch: wt.branch, created: wt.created, setup: 'skipped' };
     if (!runsSetup) return ws;
-    const result = await runSetup({ repo, worktree: wt.path, copy: mission.setup.copy, run: mission.setup.run, logFile });
+    const result = await runSetup({ repo, worktree: wt.path, copy: mission.setup.copy, run: mission.setup.run, logFile, redact: (t) => redact(t, secrets) });
     onStep({ step: 'setup', orchestrator: o.name, ok: result.ok });
     if (result.ok) {
       await rm(failedMark, { force: true });

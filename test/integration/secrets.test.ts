@@ -32,6 +32,8 @@ describe('secrets stay private', () => {
         'name: sec',
         // The agent writes what it was given, then says the key on its screen (as a crash report might).
         `agent: { kind: generic, command: sh, args: [-c, 'printf "%s %s" "$SERVICE_TOKEN" "$ANTHROPIC_API_KEY" > ${seen}; echo "using $ANTHROPIC_API_KEY"; exit 7'], env: { SERVICE_TOKEN: "${secret}", ANTHROPIC_API_KEY: "${key}" } }`,
+        // A setup step that prints both (a token an install step echoes): its log is redacted too.
+        `setup: { run: ['echo "installing with ${key}"; echo "service ${secret}" >&2'] }`,
         'orchestrators:',
         '  - { name: one, role: backend-dev }',
         '',
@@ -55,6 +57,10 @@ describe('secrets stay private', () => {
     }, { what: 'the exit in the log' });
     expect(log).not.toContain(key);
     expect(log).not.toContain(secret);
+    const setupLog = await readFile(join(stateDir, 'setup', 'one.log'), 'utf8');
+    expect(setupLog).toContain('installing with [redacted]');
+    expect(setupLog).toContain('service [redacted]');
+    expect(await mode(join(stateDir, 'setup', 'one.log'))).toBe(0o600);
 
     // Readable by this user only.
     expect(await mode(f.home)).toBe(0o700);
