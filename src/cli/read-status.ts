@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { missionPaths } from '../core/paths.js';
 import { readJson } from '../core/state-file.js';
 import { requestControl } from '../supervisor/control-protocol.js';
@@ -15,7 +17,11 @@ export async function readStatus(ref: MissionRef): Promise<MissionStatus | undef
       // fall through to the saved state: the supervisor may be starting or wedged
     }
   }
-  const saved = await readJson<MissionStatus | undefined>(missionPaths(ref.home, ref.name, ref.socket).state, undefined);
+  const paths = missionPaths(ref.home, ref.name, ref.socket);
+  // After down the run is archived (no run.json): what state.json still holds is for down --force, not a mission to show.
+  // run.json by name: runs/run.ts would cost `flotilla status` (a fast-path command) node:crypto's load.
+  if (!entry && !existsSync(join(paths.dir, 'run.json'))) return undefined;
+  const saved = await readJson<MissionStatus | undefined>(paths.state, undefined);
   if (!saved) return undefined;
   const alive = entry !== undefined;
   return { ...saved, supervisor: { ...saved.supervisor, pid: entry?.pid ?? saved.supervisor.pid, alive } };

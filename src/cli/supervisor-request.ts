@@ -10,6 +10,7 @@ export async function askSupervisor(mission: string | undefined, opts: { socket?
   const reply = await requestControl(entry.controlSocket, req).catch((err: Error) => {
     throw new FlotillaError({ reason: 'supervisor-unreachable', mission: ref.name, detail: err.message });
   });
+  if (!reply.ok && reply.unwritten) throw new FlotillaError({ reason: 'not-written', mission: ref.name, detail: reply.error });
   if (!reply.ok) throw new FlotillaError({ reason: 'usage', message: reply.error });
   return reply.data;
 }
@@ -37,6 +38,7 @@ export async function askAtMostOnce(
     if (entry) {
       try {
         const reply = await requestControl(entry.controlSocket, req, Math.max(1000, Math.min(10_000, deadline - Date.now())));
+        if (!reply.ok && reply.unwritten) throw new FlotillaError({ reason: 'not-written', mission: ref.name, requestId: req.request_id, detail: reply.error });
         if (!reply.ok) throw new FlotillaError({ reason: 'usage', message: reply.error });
         return reply.data;
       } catch (err) {

@@ -77,6 +77,7 @@ export async function waitForTasks(opts: { controlSocket: string; eventsFile: st
     const last = (await readFile(opts.logFile, 'utf8').catch(() => '')).trimEnd().split('\n').slice(-3);
     for (const line of last) print(`  ${line}`);
   }
+  for (const o of status?.orchestrators ?? []) if (verdict === 'done' && o.setup_failure) print(`  setup failed: ${o.name} — ${o.setup_failure.step}; it took no tasks; see ${o.setup_failure.log}`);
   if (verdict !== 'done') for (const o of status?.orchestrators ?? []) {
     if (o.waiting) print(`  still waiting for you: ${o.name} — "${o.waiting.question}" (since ${o.waiting.since.slice(11, 19)})`);
     else if (o.setup_failure) print(`  setup failed: ${o.name} — ${o.setup_failure.step}; see ${o.setup_failure.log}`);

@@ -22,6 +22,8 @@ export type Failure =
   | { reason: 'inside-other-tmux'; session: string; attach: string }
   | { reason: 'ambiguous-mission'; missions: string[] }
   | { reason: 'supervisor-unreachable'; mission: string; detail: string }
+  /** Carried out by the supervisor, but not on disk yet (a full disk): lost if it stops before there is room. */
+  | { reason: 'not-written'; mission: string; requestId?: string; detail: string }
   /** The request reached the supervisor, but no answer came: it may have been carried out. */
   | { reason: 'outcome-unknown'; mission: string; requestId: string; detail: string; seconds: number }
   | { reason: 'supervisor-failed'; mission: string; log: string; tail: string }
@@ -68,6 +70,11 @@ export function exitCodeFor(failure: Failure): number {
   }
 }
 
+/** The pane variables an agent-side command needs that this environment lacks (see agent-env.ts). */
+function missingPaneVars(env: NodeJS.ProcessEnv = process.env): string[] {
+  return ['FLOTILLA_MISSION', 'FLOTILLA_ORCHESTRATOR', 'FLOTILLA_HOME', 'FLOTILLA_HEARTBEAT_FILE'].filter((k) => !env[k]);
+}
+
 export function describeFailure(f: Failure): string {
   switch (f.reason) {
     case 'tmux-not-found':
@@ -104,6 +111,11 @@ export function describeFailure(f: Failure): string {
       return `several missions are running (${f.missions.join(', ')}); name one.`;
     case 'supervisor-unreachable':
       return `cannot reach the supervisor of "${f.mission}": ${f.detail}`;
+    case 'not-written':
+      return [
+        `the supervisor of "${f.mission}" did it, but ${f.detail}. Free some space: it is written then.`,
+        ...(f.requestId ? [`  to check, run the same command with --request-id ${f.requestId} (it prints the task, and adds it only if it is not there).`] : []),
+      ].join('\n');
     case 'outcome-unknown':
       return [
         `outcome unknown: the supervisor of "${f.mission}" got the request but did not answer within ${f.seconds}s (${f.detail}); the task may or may not have been added.`,
@@ -114,7 +126,7 @@ export function describeFailure(f: Failure): string {
     case 'signal-not-written':
       return `"flotilla ${f.command}" was not recorded: ${f.detail}. Nothing was sent; run the same command again in a moment.`;
     case 'not-in-pane':
-      return `"flotilla ${f.command}" is meant to run inside a Flotilla pane (FLOTILLA_MISSION and FLOTILLA_ORCHESTRATOR are not set).`;
+      return `"flotilla ${f.command}" is meant to run inside a Flotilla pane (${missingPaneVars().join(', ') || 'FLOTILLA_MISSION'} not set).`;
     case 'preflight-failed':
       return [
         `${f.problems.length === 1 ? 'a problem' : `${f.problems.length} problems`} found before starting; nothing was started:`,

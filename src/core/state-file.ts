@@ -17,7 +17,7 @@ export async function readJson<T>(file: string, fallback: T): Promise<T> {
 }
 
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   await removedOnFailure(file, tmp, async () => {
     const handle = await open(tmp, 'w', 0o600);
@@ -43,7 +43,7 @@ async function removedOnFailure(file: string, tmp: string, write: () => Promise<
 
 /** Run `fn` with an exclusive lock on `file` (which need not exist yet). */
 export async function withLock<R>(file: string, fn: () => Promise<R>): Promise<R> {
-  await mkdir(dirname(file), { recursive: true });
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   // realpath: false lets us lock a file that does not exist yet (the lock is a sibling directory).
   // Imported on first use: readers (status, ls) never lock and skip its cost.
   const { default: lockfile } = await import('proper-lockfile');
@@ -69,7 +69,7 @@ export async function updateJson<T>(file: string, fallback: T, fn: (value: T) =>
 }
 
 export async function writeTextAtomic(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
   await removedOnFailure(file, tmp, async () => {
     await writeFile(tmp, text, { mode: 0o600 });

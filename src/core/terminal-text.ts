@@ -21,3 +21,8 @@ export function terminalText(text: string, keepColor = false): string {
   if (keepColor) return text.replace(CONTROL_OR_COLOR, (m) => (m.length > 1 ? m : controlSymbol(m)));
   return text.replace(CONTROL, controlSymbol);
 }
+
+/** Text that must stay on its line (an agent's summary in the log): line breaks shown as ⏎, so it cannot forge a line of its own. */
+export function oneLine(text: string): string {
+  return text.replace(/\r\n|\r|\n/g, ' ⏎ ');
+}

@@ -112,7 +112,7 @@ async function runStep(log: FileHandle, opts: SetupOptions, command: string): Pr
  * mission's setup commands. Stops at the first failing step; everything goes to `logFile`.
  */
 export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
-  await mkdir(dirname(opts.logFile), { recursive: true });
+  await mkdir(dirname(opts.logFile), { recursive: true, mode: 0o700 });
   const log = await open(opts.logFile, 'a', 0o600);
   try {
     for (const rel of opts.copy) {

@@ -61,7 +61,11 @@ export const DurationSchema = z
 
 export const TaskSchema = z.strictObject({
   id: safeName('a task id').describe('Unique id; also the task\'s branch name.'),
-  title: z.string().min(1).max(MAX_TITLE, { message: `a title is at most ${MAX_TITLE} characters; put the rest in prompt: or prompt_file:` }).describe('One line shown in status and delivered to the agent.'),
+  title: z
+    .string()
+    .min(1)
+    .max(MAX_TITLE, { message: `a title is at most ${MAX_TITLE} characters; put the rest in prompt: or prompt_file:` })
+    .regex(/^[^\r\n]*$/, { message: 'a title is one line; put the rest in prompt: or prompt_file:' }).describe('One line shown in status and delivered to the agent.'),
   prompt: z.string().optional().describe('The task\'s instructions, inline.'),
   prompt_file: z.string().optional().describe('A file with the instructions, relative to the mission file.'),
   deps: z.array(z.string()).optional().describe('Ids of tasks that must be done first.'),

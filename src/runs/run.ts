@@ -46,7 +46,8 @@ export function runFile(paths: MissionPaths): string {
 const ARCHIVED = ['events.jsonl', 'supervisor.log', 'setup'];
 /** Copied, not moved: a later `down --force` reads the worktrees a plain `down` kept from it. */
 const COPIED = ['state.json'];
-const LIVE = ['current', 'inbox', 'heartbeats', 'startup.json', RUN_FILE];
+/** Removed: remade by the next up. env/ holds the agents' secrets (agent.env), which must not outlive the run. */
+const LIVE = ['current', 'inbox', 'heartbeats', 'startup.json', 'env', 'roles', 'bin', RUN_FILE];
 
 export function runsDir(home: string): string {
   return join(home, 'runs');
@@ -80,6 +81,14 @@ export async function markFinished(paths: MissionPaths, at: number): Promise<voi
   if (open) await writeJsonAtomic(join(paths.dir, RUN_FILE), { ...open, finishedAt: at });
 }
 
+/** A task added (or retried) after every task had ended: the run goes on, and its end is said again when it comes. */
+export async function reopenRun(paths: MissionPaths): Promise<void> {
+  const open = await openRun(paths);
+  if (!open || open.finishedAt === undefined) return;
+  const { finishedAt: _ended, ...rest } = open;
+  await writeJsonAtomic(join(paths.dir, RUN_FILE), rest);
+}
+
 /** Move the run's record into runs/<id>/ with its final table; clear the live state. Undefined when there was no run. */
 export async function archiveRun(paths: MissionPaths, home: string, ended: ArchivedRun['ended']): Promise<ArchivedRun | undefined> {
   const open = await openRun(paths);
@@ -98,7 +107,7 @@ export async function archiveRun(paths: MissionPaths, home: string, ended: Archi
     if (existsSync(join(paths.dir, name))) await copyFile(join(paths.dir, name), join(dir, name));
   }
   await writeJsonAtomic(join(dir, 'final.json'), archived);
-  await writeFile(join(dir, 'summary.txt'), summaryText(archived));
+  await writeFile(join(dir, 'summary.txt'), summaryText(archived), { mode: 0o600 });
   for (const name of LIVE) await rm(join(paths.dir, name), { recursive: true, force: true });
   return archived;
 }

@@ -48,7 +48,7 @@ export async function sendSignal(stateDir: string, signal: Signal): Promise<stri
 /** Signals waiting in the inbox, oldest first. */
 export async function pendingSignals(stateDir: string): Promise<{ file: string; signal: Signal }[]> {
   const dir = inboxDir(stateDir);
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const names = (await readdir(dir)).filter((n) => n.endsWith('.json') || n.endsWith('.sig')).sort();
   const out: { file: string; signal: Signal }[] = [];
   for (const n of names) {

@@ -9,7 +9,8 @@ import { ensurePrivateDir } from '../core/private-dir.js';
  * speak it.
  */
 export type ControlRequest = { cmd: string; [key: string]: unknown };
-export type ControlReply = { ok: true; data?: unknown } | { ok: false; error: string };
+/** `unwritten`: the request was carried out, but the supervisor cannot write it to disk yet (a full disk). */
+export type ControlReply = { ok: true; data?: unknown } | { ok: false; error: string; unwritten?: boolean };
 
 // node:net is loaded on first use: `flotilla status` needs it, but loading it costs the agent-side
 // commands bundled with status (src/cli/entry.ts) ~10 ms of start-up, and they never use it.

@@ -18,7 +18,7 @@ export class HeartbeatWatcher {
   ) {}
 
   async start(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
     this.watcher = watch(this.dir, (_event, file) => {
       if (file && file.endsWith('.json')) void this.read(file);
     });

@@ -56,11 +56,11 @@ export async function writeShim(stateDir: string): Promise<string> {
   const file = join(dir, 'flotilla');
   const script = shimScript(stateDir);
   if ((await readFile(file, 'utf8').catch(() => '')) === script) return dir;
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    await writeFile(tmp, script, { mode: 0o755 });
-    await chmod(tmp, 0o755);
+    await writeFile(tmp, script, { mode: 0o700 });
+    await chmod(tmp, 0o700);
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => undefined);

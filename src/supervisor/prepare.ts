@@ -102,8 +102,8 @@ export async function fleetSpec(
   for (const ws of workspaces) {
     const o = ws.orchestrator;
     const rolePromptFile = join(ctx.paths.dir, 'roles', `${o.name}.md`);
-    await mkdir(dirname(rolePromptFile), { recursive: true });
-    await writeFile(rolePromptFile, roles.get(o.role)?.prompt ?? '');
+    await mkdir(dirname(rolePromptFile), { recursive: true, mode: 0o700 });
+    await writeFile(rolePromptFile, roles.get(o.role)?.prompt ?? '', { mode: 0o600 });
     const launch = agentLaunch(o.agent, { rolePromptFile });
     if (o.agent.kind === 'claude') {
       const [nodePath, flotillaBin] = flotillaArgv();

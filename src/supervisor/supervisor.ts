@@ -31,7 +31,7 @@ import { TaskStore } from './task-store.js';
 import { WorkLoop } from './work-loop.js';
 import { PaneWatcher } from './pane-watcher.js';
 import { handleTaskRequest } from './task-requests.js';
-import { beginRun, type RunInfo } from '../runs/run.js';
+import { beginRun, reopenRun, type RunInfo } from '../runs/run.js';
 import { announceEnd } from '../runs/run-end.js';
 import { invokedAs } from '../core/invoked-as.js';
 import { tellClients } from '../tmux/message.js';
@@ -180,7 +180,7 @@ export class Supervisor {
     await this.refreshPanes();
     this.timers.push(setInterval(() => void this.refreshPanes().catch((e) => logger.log(`pane poll failed: ${e}`)), PANE_POLL_MS));
     this.timers.push(setInterval(() => this.kick(), WORK_TICK_MS));
-    await mkdir(inboxDir(this.paths.dir), { recursive: true });
+    await mkdir(inboxDir(this.paths.dir), { recursive: true, mode: 0o700 });
     this.inbox = watch(inboxDir(this.paths.dir), () => this.kick());
     this.timers.push(setInterval(() => void this.beat(), REGISTRY_BEAT_MS));
     const keysFailed = await keys;
@@ -492,7 +492,21 @@ export class Supervisor {
       default:
         if (this.tasks && req.cmd.startsWith('task-')) {
           const reply = await handleTaskRequest(this.tasks.queue, req, this.mission);
-          await this.tasks.flush();
+          if (req.cmd === 'task-list' || req.cmd === 'task-show' || !reply.ok) return reply;
+          try {
+            await this.tasks.flush();
+          } catch (err) {
+            // Done in memory, not yet on disk (a full disk): said as such, and a retry of an add finds it (its request id).
+            if (!writeFailure(err)) throw err;
+            this.writeFailed(err);
+            return { ok: false, error: `${writeFailure(err)}; the change is made but held in memory until it can be written`, unwritten: true };
+          }
+          if ((req.cmd === 'task-add' || req.cmd === 'task-retry') && this.run?.finishedAt !== undefined) {
+            await reopenRun(this.paths);
+            const { finishedAt: _ended, ...open } = this.run;
+            this.run = open;
+            this.logger.log('the run goes on: a task was added after every task had ended');
+          }
           this.kick();
           return reply;
         }

@@ -53,6 +53,7 @@ function taskDef(req: ControlRequest, queue: TaskQueue, mission: Mission): TaskD
   const title = String(req.title ?? '').trim();
   if (!title) throw new Error('a task needs a title');
   if (title.length > MAX_TITLE) throw new Error(`the title is ${title.length} characters; the limit is ${MAX_TITLE}: put the rest in --prompt or --prompt-file`);
+  if (/[\r\n]/.test(title)) throw new Error('a title is one line (it is shown in task lists and logs); put the rest in --prompt-file');
   const streamName = typeof req.stream === 'string' ? req.stream : undefined;
   const stream = streamName === undefined ? null : mission.streams.find((s) => s.name === streamName);
   if (stream === undefined) throw new Error(`unknown stream "${streamName}"; the mission's streams are: ${mission.streams.map((s) => s.name).join(', ') || 'none'}`);

@@ -1,6 +1,7 @@
 import { realpath, rm } from 'node:fs/promises';
 import { writeJsonAtomic } from '../core/state-file.js';
 import { isNoSpace, writeFailure } from '../core/write-errors.js';
+import { oneLine } from '../core/terminal-text.js';
 import { sessionName } from '../core/paths.js';
 import { leftoversRef, releaseTaskBranch, switchToTaskBranch } from '../git/task-branch.js';
 import type { Mission } from '../mission/schema.js';
@@ -91,7 +92,7 @@ export class WorkLoop {
   private apply(signal: Signal): void {
     const held = this.d.queue.heldBy(signal.orchestrator);
     if (signal.kind === 'note') {
-      this.d.log(`${signal.orchestrator}${held ? ` [${held.id}]` : ''}: note: ${signal.text}`);
+      this.d.log(`${signal.orchestrator}${held ? ` [${held.id}]` : ''}: note: ${oneLine(signal.text)}`);
       return;
     }
     if (!held || (signal.task !== null && signal.task !== held.id)) {
@@ -101,10 +102,10 @@ export class WorkLoop {
     if (held.state === 'assigned') this.d.queue.start(held.id);
     if (signal.kind === 'done') {
       this.d.queue.complete(held.id, signal.summary);
-      this.d.log(`${signal.orchestrator}: ${held.id} done: ${signal.summary}`);
+      this.d.log(`${signal.orchestrator}: ${held.id} done: ${oneLine(signal.summary)}`);
     } else {
       const after = this.d.queue.fail(held.id, signal.reason);
-      this.d.log(`${signal.orchestrator}: ${held.id} failed (${signal.reason}); now ${after.state}`);
+      this.d.log(`${signal.orchestrator}: ${held.id} failed (${oneLine(signal.reason)}); now ${after.state}`);
     }
     const rt = this.d.runtime.get(signal.orchestrator);
     if (rt) {

@@ -24,7 +24,7 @@ export class EventLog {
   private constructor(readonly file: string, private readonly handle: FileHandle, private readonly fsync: boolean, private size: number) {}
 
   static async open(file: string, opts: { fsync?: boolean } = {}): Promise<EventLog> {
-    await mkdir(dirname(file), { recursive: true });
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
     await cutTornTail(file);
     // 'a' is O_WRONLY|O_CREAT|O_APPEND: every write lands at the end even if the offset is stale.
     const handle = await open(file, 'a', 0o600);

@@ -75,17 +75,38 @@ describe.runIf(canMount)('a full disk', () => {
     expect(stuck.supervisor.pid).toBe(before.supervisor.pid);
     expect(stuck.write_problem?.message).toMatch(/^cannot write .*: no space left on device$/);
     expect((await f.flotilla(['status'])).stdout).toContain('cannot write state');
+    // Tasks added now: the first few may fit in the task log's last page; the one that does not is
+    // taken, held in memory, and said so (exit 1, not "invalid input"). Listing works throughout.
+    let add = { code: 0, stdout: '', stderr: '' };
+    let title = '';
+    for (let i = 1; i <= 30 && add.code === 0; i++) {
+      title = `While full ${i} ${'x'.repeat(900)}`;
+      add = await f.flotilla(['task', 'add', title]);
+    }
+    expect(add.code, add.stderr).toBe(1);
+    expect(add.stderr).toMatch(/did it, but cannot write .*no space left on device/);
+    const id = /--request-id (\S+)/.exec(add.stderr)?.[1];
+    expect(id, add.stderr).toBeTruthy();
+    const list = await f.flotilla(['task', 'list']);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toContain(title);
     // The agents finish while it is full: their reports cannot be written yet (they send them again).
     await new Promise((r) => setTimeout(r, 3000));
     expect((await f.status()).tasks.filter((t) => t.state === 'done')).toHaveLength(0);
     disk.free();
+    // The retry with its request id finds the task: not a second one.
+    expect((await f.flotilla(['task', 'add', title, '--request-id', id!])).stdout).toMatch(/^already added while-full-/);
     const wait = await f.flotilla(['up', '--wait', '--timeout', '120'], { timeoutMs: 130_000 });
     expect(wait.code, wait.stdout).toBe(0);
     const s = await f.status();
     expect(s.supervisor.pid).toBe(before.supervisor.pid);
     expect(s.write_problem).toBeNull();
     const events = (await f.flotilla(['events', '--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as { task: string; to: string });
-    expect(events.filter((e) => e.to === 'done').map((e) => e.task).sort()).toEqual(['t1', 't2', 't3', 't4', 't5', 't6']);
+    // Every task (the six and those added while full) done exactly once.
+    const done = events.filter((e) => e.to === 'done').map((e) => e.task).sort();
+    expect(done).toEqual(s.tasks.map((t) => t.id).sort());
+    expect(done.filter((t) => t.startsWith('while-full-')).length).toBeGreaterThan(0);
+    expect(done.filter((t) => /^t\d$/.test(t))).toEqual(['t1', 't2', 't3', 't4', 't5', 't6']);
     expect(tempFiles(disk.dir)).toBe('');
     expect(readdirSync(join(disk.dir, 'home', 'missions', f.socket, 'full', 'inbox'))).toEqual([]);
   }, 180_000);

@@ -48,6 +48,25 @@ describe('runs', () => {
     expect((await f.flotilla(['runs'])).stdout).toMatch(/demo-\S+\s+demo\s+.*9 done; wall \d/);
   }, 300_000);
 
+  it('a task added after every task ended: the run goes on, and its wall time runs to the new end', async () => {
+    await f.writeMission(simMission('later', 1, 'tasks:\n  - { id: t1, title: One, sim: { duration_ms: 300 } }\n'));
+    const first = await f.flotilla(['up', '--wait', '--timeout', '60'], { timeoutMs: 70_000 });
+    expect(first.code, first.stdout).toBe(0);
+    const firstWall = Number(/wall time ([\d.]+)s/.exec(first.stdout)?.[1]);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect((await f.flotilla(['task', 'add', 'Later one'])).code).toBe(0);
+    const second = await f.flotilla(['up', '--wait', '--timeout', '60'], { timeoutMs: 70_000 });
+    expect(second.code, second.stdout).toBe(0);
+    expect(second.stdout).toMatch(/all tasks done: 2 tasks/);
+    // From the run's start to the second end: past the 2 s pause, not the first run's figure again.
+    expect(Number(/wall time ([\d.]+)s/.exec(second.stdout)?.[1]) - firstWall).toBeGreaterThan(2);
+    const log = await readFile(join(f.home, 'missions', f.socket, 'later', 'supervisor.log'), 'utf8');
+    expect(log).toContain('the run goes on: a task was added after every task had ended');
+    // The end is said again, for both tasks.
+    expect(log).toMatch(/1 task done in \d+ s · speedup/);
+    expect(log).toMatch(/all 2 tasks done in \d+ s · speedup/);
+  }, 120_000);
+
   it("up after down starts the mission's tasks fresh; up --fresh --yes discards an open run", async () => {
     await f.writeMission(simMission('again', 2, 'tasks:\n  - { id: t1, title: One, sim: { duration_ms: 300 } }\n'));
     const first = await f.flotilla(['up', '--wait', '--timeout', '60'], { timeoutMs: 70_000 });

@@ -53,6 +53,10 @@ describe('hostile task text on the terminal', () => {
       expect(out.code, out.stderr).toBe(0);
       expect(out.stdout, args.join(' ')).not.toContain(ESC);
     }
+    // A title of two lines would forge a row of task list: refused, with where the rest goes.
+    const forged = await f.flotilla(['task', 'add', 'harmless\nfake-task                ready      -            forged row']);
+    expect(forged.code).toBe(2);
+    expect(forged.stderr).toContain('a title is one line');
     // JSON keeps the text exactly, escaped as JSON does.
     const tasks = JSON.parse((await f.flotilla(['task', 'list', '--json'])).stdout) as { title: string }[];
     expect(tasks.map((t) => t.title)).toContain(HOSTILE);

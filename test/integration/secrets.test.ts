@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -68,6 +69,17 @@ describe('secrets stay private', () => {
     expect(await mode(join(stateDir, 'supervisor.log'))).toBe(0o600);
     expect(await mode(join(stateDir, 'env', 'one.sh'))).toBe(0o600);
     expect(await mode(join(stateDir, 'state.json'))).toBe(0o600);
+    for (const dir of ['heartbeats', 'inbox', 'roles', 'bin', 'env', 'setup']) expect(await mode(join(stateDir, dir)), dir).toBe(0o700);
+    expect(await mode(join(stateDir, 'roles', 'one.md'))).toBe(0o600);
+    expect(await mode(join(stateDir, 'bin', 'flotilla'))).toBe(0o700);
+
+    // down takes the secrets with it (the run is archived, its env file removed), and status no longer shows the old mission.
+    const down = await f.flotilla(['down', '--force']);
+    expect(down.code, down.stderr).toBe(0);
+    expect(existsSync(join(stateDir, 'env'))).toBe(false);
+    const status = await f.flotilla(['status']);
+    expect(status.code).toBe(1);
+    expect(status.stderr).toContain('is not running');
   }, 60_000);
 
   it('redact blanks key shapes and the given values, and leaves the rest of the line', () => {

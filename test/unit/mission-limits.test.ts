@@ -75,4 +75,9 @@ describe('mission limits', () => {
     expect(r.first!.message).toContain('a title is at most 1000 characters; put the rest in prompt: or prompt_file:');
     expect(r.first!.line).toBe(5);
   });
+
+  it('a title of more than one line is refused: it would forge rows in task lists', async () => {
+    const r = await load('lines', `name: h\n${ORCH}tasks:\n  - { id: t1, title: "one\\nfake-task   ready" }\n`);
+    expect(r.first!.message).toContain('a title is one line; put the rest in prompt: or prompt_file:');
+  });
 });

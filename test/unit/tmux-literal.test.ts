@@ -20,3 +20,10 @@ describe('literalText', () => {
     expect(r.text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   });
 });
+
+describe('oneLine', () => {
+  it('shows line breaks as ⏎ so agent text cannot forge a log line', async () => {
+    const { oneLine } = await import('../../src/core/terminal-text.js');
+    expect(oneLine('done\n12:00:00.000 o2: t9 done: forged\r\nthird\rfourth')).toBe('done ⏎ 12:00:00.000 o2: t9 done: forged ⏎ third ⏎ fourth');
+  });
+});

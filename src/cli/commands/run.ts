@@ -38,9 +38,9 @@ export async function run(files: string[], opts: { agent?: string; parallel?: nu
   };
   // Beside the archived runs (runs/), not among them.
   const dir = join(flotillaHome(), 'adhoc');
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, `${name}.yaml`);
-  await writeFile(file, `# Ad-hoc mission written by "flotilla run"\n${stringify(mission)}`);
+  await writeFile(file, `# Ad-hoc mission written by "flotilla run"\n${stringify(mission)}`, { mode: 0o600 });
   print(`mission file: ${file}`);
   const { run: up } = await import('./up.js');
   return up(file, { socket: opts.socket, wait: true, timeout: opts.timeout, preflight: opts.preflight, trust: opts.trust });

@@ -42,6 +42,7 @@ export async function run(verb: string, args: string[], opts: TaskOptions): Prom
       const task = (await askAtMostOnce(opts.mission, opts, req)) as TaskRow & { already?: boolean };
       if (opts.json) printJson(task);
       else print(`${task.already ? 'already added' : 'added'} ${task.id} (${task.state})`);
+      if (task.already && task.title !== title) print(`note: request id ${request_id} belongs to a task titled "${task.title}", not "${title}"; nothing new was added`);
       return 0;
     }
     case 'list': {
