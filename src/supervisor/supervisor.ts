@@ -64,6 +64,8 @@ const REBUILD_WINDOW_MS = 10 * 60_000;
 export class Supervisor {
   private readonly runtime = new Map<string, OrchestratorRuntime>();
   private paused = false;
+  /** Set once stop() began: nothing is started or rebuilt after that. */
+  private stopping = false;
   /** Set while state cannot be written (a full disk): what failed, since when. */
   private writeProblem: { message: string; since: number } | undefined;
   private rebuilding = false;
@@ -226,6 +228,7 @@ export class Supervisor {
   private async onSessionGone(): Promise<void> {
     const now = Date.now();
     const crashed = await this.watcher?.serverCrashed();
+    if (this.stopping) return;
     this.rebuilds = this.rebuilds.filter((t) => now - t < REBUILD_WINDOW_MS);
     const again = `"${invokedAs()} up${this.opts.socket ? ` --socket ${this.opts.socket}` : ''}" builds it again and carries on the run`;
     if (!crashed) return this.stopBecause(`tmux session ${this.entry.session} was closed (tmux kill-session or kill-server?); the supervisor stopped. ${again}`);
@@ -386,7 +389,8 @@ export class Supervisor {
     const askedAt = Date.now();
     const panes = this.watcher ? await this.watcher.listPanes() : await listPanes(this.tmux, this.entry.session);
     if (panes.length === 0) {
-      if (this.rebuilding) return;
+      // Stopping (down closes the session meanwhile): the session is meant to go, never built again.
+      if (this.rebuilding || this.stopping) return;
       this.rebuilding = true;
       return this.onSessionGone()
         .catch((err: unknown) => this.stopBecause(`could not build the tmux session again (${err instanceof Error ? err.message : String(err)}); the supervisor stopped`))
@@ -515,6 +519,8 @@ export class Supervisor {
   }
 
   async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.heartbeats?.stop();
