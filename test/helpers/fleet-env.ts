@@ -75,11 +75,32 @@ export async function makeFleetEnv(opts: { home?: string } = {}): Promise<FleetE
     cleanup: async () => {
       await run(process.execPath, [BIN, 'down', '--all', '--force']).catch(() => undefined);
       await run('tmux', ['-L', socket, 'kill-server']).catch(() => undefined);
+      await killOrphanedServer(socket);
       await repo.cleanup();
       await rm(root, { recursive: true, force: true });
     },
   };
   return fleet;
+}
+
+/**
+ * A known, unfixed bug (see the issue-12 closing note and bench/chaos.mjs): now and then, under
+ * load, a tmux server of a mission and a control client attached to it outlive `down` and
+ * `kill-server`, their socket gone. They are said on stderr and killed here, so one occurrence
+ * does not fail the whole suite; the chaos bench reports every one.
+ */
+async function killOrphanedServer(socket: string): Promise<void> {
+  const ps = await new Promise<string>((done) => execFile('ps', ['-eo', 'pid=,args='], (_err, stdout) => done(stdout ?? '')));
+  const stray = ps.split('\n').map((l) => /^\s*(\d+)\s+(.*)$/.exec(l)).filter((m): m is RegExpExecArray => m !== null && m[2]!.includes(`tmux -L ${socket} `));
+  if (stray.length === 0) return;
+  process.stderr.write(`known issue: ${stray.length} tmux process(es) of ${socket} outlived down and kill-server; killed:\n${stray.map((m) => `  ${m[1]} ${m[2]!.slice(0, 120)}`).join('\n')}\n`);
+  for (const m of stray) {
+    try {
+      process.kill(Number(m[1]), 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
 }
 
 /** Poll until `fn` returns a truthy value or the deadline passes; never a fixed sleep. */
