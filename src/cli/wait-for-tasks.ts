@@ -25,6 +25,7 @@ export async function waitForTasks(opts: { controlSocket: string; eventsFile: st
   let verdict: Verdict = 'timeout';
   let unanswered = 0;
   const told = new Map<string, string>();
+  let toldWrite: string | undefined;
   while (Date.now() < deadline) {
     const reply = await requestControl(opts.controlSocket, { cmd: 'status' }).catch(() => undefined);
     // A supervisor that stopped removes its socket: say so (and why, from its log) instead of waiting for ever.
@@ -36,7 +37,7 @@ export async function waitForTasks(opts: { controlSocket: string; eventsFile: st
     if (reply?.ok) {
       status = reply.data as MissionStatus;
       tellWaiting(status, told);
-      tellWriteProblem(status, told);
+      toldWrite = tellWriteProblem(status, toldWrite);
       if (status.tasks.some((t) => GAVE_UP.has(t.state))) {
         verdict = 'failed';
         break;
@@ -86,17 +87,12 @@ export async function waitForTasks(opts: { controlSocket: string; eventsFile: st
   return verdict === 'done' ? 0 : 1;
 }
 
-/** A line when the supervisor cannot write its state (a full disk), and one when it can again. */
-function tellWriteProblem(status: MissionStatus, told: Map<string, string>): void {
+/** A line when the supervisor cannot write its state (a full disk), and one when it can again; returns what was told. */
+function tellWriteProblem(status: MissionStatus, told: string | undefined): string | undefined {
   const message = status.write_problem?.message;
-  if (message === told.get(' write')) return;
-  if (message) {
-    print(`${paint('cannot write state', '#f43f5e')}: ${message}; no task starts until there is room again`);
-    told.set(' write', message);
-  } else {
-    print('writing state again; tasks start again');
-    told.delete(' write');
-  }
+  if (message === told) return told;
+  print(message ? `${paint('cannot write state', '#f43f5e')}: ${message}; no task starts until there is room again` : 'writing state again; tasks start again');
+  return message;
 }
 
 /** A line when a pane starts waiting for a person, and one when it stops. */
