@@ -3,7 +3,7 @@ import { paneIdentity } from '../core/agent-env.js';
 import { FlotillaError } from '../core/errors.js';
 import { missionPaths } from '../core/paths.js';
 import { writeFailure } from '../core/write-errors.js';
-import { currentTaskFile, inboxDir, sendSignal, type Signal } from '../signals/inbox.js';
+import { currentTaskFile, sendSignal, type Signal } from '../signals/inbox.js';
 
 type Body = { kind: 'done'; summary: string } | { kind: 'fail'; reason: string } | { kind: 'note'; text: string };
 
@@ -27,7 +27,8 @@ export async function signal(command: string, body: Body): Promise<number> {
     await sendSignal(dir, { ...body, orchestrator: id.orchestrator, task, ts: Date.now() } as Signal);
   } catch (err) {
     // Exit non-zero, so the agent (or its hook) sees that the report did not go and sends it again.
-    const why = writeFailure(err, inboxDir(dir));
+    // writeTextAtomic names the signal file it could not write.
+    const why = writeFailure(err);
     if (why) throw new FlotillaError({ reason: 'signal-not-written', command, detail: why });
     throw err;
   }

@@ -15,12 +15,12 @@ export function isNoSpace(err: unknown): boolean {
   return code === 'ENOSPC' || code === 'EDQUOT';
 }
 
-/** "cannot write PATH: no space left on device", or undefined for any other error. `where` names it when the error does not (a failed write(2) has no path). */
-export function writeFailure(err: unknown, where?: string): string | undefined {
+/** "cannot write PATH: no space left on device", or undefined for any other error (see `naming` for errors without a path). */
+export function writeFailure(err: unknown): string | undefined {
   const e = err as NodeJS.ErrnoException | undefined;
   const reason = e?.code ? REASONS[e.code] : undefined;
   if (!reason) return undefined;
-  return `cannot write ${e!.path ?? where ?? 'a file'}: ${reason}`;
+  return `cannot write ${e!.path ?? 'a file'}: ${reason}`;
 }
 
 /** The error, naming `path` when it names none (a failed write(2) on an open file has no path). */

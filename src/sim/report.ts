@@ -20,11 +20,12 @@ export function reportDoneFromEnv(env: NodeJS.ProcessEnv): ReportDone {
     if (env.FLOTILLA_SIM_REPORT !== '1') return;
     const bin = env.FLOTILLA_BIN;
     if (!bin) throw new Error('FLOTILLA_SIM_REPORT=1 but FLOTILLA_BIN is not set');
+    const send = () => execa(bin, ['done', '--summary', summary], { env, extendEnv: false, stdin: 'ignore', reject: false, timeout: 30_000 });
     // As an agent would: a report that did not go (exit 1: a full disk, say) is sent again, a few times, backing off.
-    let r = await execa(bin, ['done', '--summary', summary], { env, extendEnv: false, stdin: 'ignore', reject: false, timeout: 30_000 });
+    let r = await send();
     for (let wait = 1000; r.exitCode === 1 && wait <= 16_000; wait *= 2) {
       await new Promise((resolve) => setTimeout(resolve, wait));
-      r = await execa(bin, ['done', '--summary', summary], { env, extendEnv: false, stdin: 'ignore', reject: false, timeout: 30_000 });
+      r = await send();
     }
     const returned = Date.now();
     const logFile = env.FLOTILLA_SIM_TIMING_LOG;

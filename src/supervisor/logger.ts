@@ -42,11 +42,6 @@ export class Logger {
     this.stream.write(line);
   }
 
-  /** True while lines cannot be written. */
-  get failing(): boolean {
-    return this.held !== undefined;
-  }
-
   close(): Promise<void> {
     this.closed = true;
     return new Promise((resolve) => this.stream.end(resolve));

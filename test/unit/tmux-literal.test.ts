@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { oneLine } from '../../src/core/terminal-text.js';
 import { literalText } from '../../src/tmux/literal.js';
 
 describe('literalText', () => {
@@ -22,8 +23,7 @@ describe('literalText', () => {
 });
 
 describe('oneLine', () => {
-  it('shows line breaks as ⏎ so agent text cannot forge a log line', async () => {
-    const { oneLine } = await import('../../src/core/terminal-text.js');
+  it('shows line breaks as ⏎ so agent text cannot forge a log line', () => {
     expect(oneLine('done\n12:00:00.000 o2: t9 done: forged\r\nthird\rfourth')).toBe('done ⏎ 12:00:00.000 o2: t9 done: forged ⏎ third ⏎ fourth');
   });
 });
