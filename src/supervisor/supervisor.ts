@@ -304,7 +304,8 @@ export class Supervisor {
       log: (m) => this.logger.log(m),
       roles,
       // Nothing starts while state cannot be written: it could not be carried on after a restart.
-      paused: () => this.paused || this.writeProblem !== undefined,
+      // Nor while the session is being built again: its panes are not there yet.
+      paused: () => this.paused || this.writeProblem !== undefined || this.rebuilding,
       writeFailed: (err) => this.writeFailed(err),
       respawn: async (rt) => {
         if (!rt.pane) return;
