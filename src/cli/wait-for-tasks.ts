@@ -7,7 +7,7 @@ import { attachHint, meaningfulLines } from '../supervisor/attention.js';
 import type { MissionStatus } from '../supervisor/status.js';
 import { taskRunTimes } from '../runs/summary.js';
 
-const FINISHED = new Set(['done', 'merging', 'merged']);
+const FINISHED = new Set(['done', 'merged']);
 const GAVE_UP = new Set(['failed', 'timed-out', 'cancelled']);
 
 type Verdict = 'done' | 'failed' | 'stuck' | 'stopped' | 'timeout';

@@ -32,6 +32,17 @@ export interface TransitionEvent {
   summary?: string;
   notBefore?: number;
   cause?: string;
+  /** Into queued or testing: the branch commit the merge queue takes. */
+  head?: string;
+  /** Into merged: the base's commit that holds the task (null: nothing to merge). */
+  landed?: string | null;
+  /** The merge queue's count of rejections after this move, when it changed. */
+  rejections?: number;
+  /** The file saying why the merge queue turned the task down (null: cleared). */
+  feedback?: string | null;
+  /** Into testing: the candidate commit and its tree, the exact tree the test runs on. */
+  candidate?: string;
+  tree?: string;
 }
 
 /**
@@ -76,7 +87,7 @@ export function applyEvent(task: Task | undefined, e: TaskEvent): Task {
   if (task.state !== e.from) {
     throw new EventMismatchError(`event for task "${e.task}" moves it from ${e.from}, but it is ${task.state}`);
   }
-  return transition(task, statusAfter(task, e), { attempts: e.attempt });
+  return transition(task, statusAfter(task, e), { attempts: e.attempt, rejections: e.rejections, feedback: e.feedback });
 }
 
 function statusAfter(task: Task, e: TransitionEvent): TaskStatus {
@@ -85,8 +96,13 @@ function statusAfter(task: Task, e: TransitionEvent): TaskStatus {
     if (e.orchestrator === null) throw new EventMismatchError(`event for task "${e.task}" into ${e.to} names no orchestrator`);
     return e.orchestrator;
   };
-  // The agent's summary follows a finished task through the merge states.
+  // The agent's summary and the commit it finished on follow a task through the merge states.
   const summary = e.summary ?? ('summary' in task ? task.summary : '');
+  const head = (): string => {
+    const h = e.head ?? ('head' in task ? task.head : undefined);
+    if (h === undefined) throw new EventMismatchError(`event for task "${e.task}" into ${e.to} names no commit`);
+    return h;
+  };
   switch (e.to) {
     case 'pending':
       return { state: 'pending', since, orchestrator: null, notBefore: e.notBefore ?? null };
@@ -98,10 +114,14 @@ function statusAfter(task: Task, e: TransitionEvent): TaskStatus {
       return { state: 'running', since, orchestrator: holder(), deadline: task.timeoutMs === null ? null : since + task.timeoutMs };
     case 'done':
       return { state: 'done', since, orchestrator: holder(), summary };
-    case 'merging':
-      return { state: 'merging', since, orchestrator: holder(), summary };
+    case 'queued':
+      return { state: 'queued', since, orchestrator: holder(), summary, head: head() };
+    case 'testing':
+      return { state: 'testing', since, orchestrator: holder(), summary, head: head() };
     case 'merged':
-      return { state: 'merged', since, orchestrator: holder(), summary };
+      return { state: 'merged', since, orchestrator: holder(), summary, landed: e.landed ?? null };
+    case 'changes-requested':
+      return { state: 'changes-requested', since, orchestrator: holder(), reason: e.reason ?? '' };
     case 'failed':
       return { state: 'failed', since, orchestrator: e.orchestrator, reason: e.reason ?? '' };
     case 'timed-out':

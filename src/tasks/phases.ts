@@ -1,4 +1,4 @@
-import { GAVE_UP, SATISFIED, type StreamPhase, type Task, type TaskDef } from './task.js';
+import { GAVE_UP, SATISFIED, type StreamPhase, type Task, type TaskDef, type TaskState } from './task.js';
 
 /** The phases that must be complete before a stream of this phase may start. */
 export const EARLIER_PHASES: Record<StreamPhase, readonly StreamPhase[]> = {
@@ -14,14 +14,15 @@ function inPhases(tasks: Tasks, phases: readonly StreamPhase[]): Task[] {
   return [...tasks.values()].filter((t) => t.stream !== null && phases.includes(t.stream.phase));
 }
 
-export function phaseOpen(phase: StreamPhase, tasks: Tasks): boolean {
-  return inPhases(tasks, EARLIER_PHASES[phase]).every((t) => SATISFIED.has(t.state));
+/** `satisfied`: the states that count as finished (only merged when the mission has a merge test). */
+export function phaseOpen(phase: StreamPhase, tasks: Tasks, satisfied: ReadonlySet<TaskState> = SATISFIED): boolean {
+  return inPhases(tasks, EARLIER_PHASES[phase]).every((t) => satisfied.has(t.state));
 }
 
-/** Deps all done and, for a task in a stream, every earlier phase complete. */
-export function isEligible(task: Task, tasks: Tasks): boolean {
-  if (!task.deps.every((d) => SATISFIED.has(tasks.get(d)?.state ?? 'pending'))) return false;
-  return task.stream === null || phaseOpen(task.stream.phase, tasks);
+/** Deps all finished and, for a task in a stream, every earlier phase complete. */
+export function isEligible(task: Task, tasks: Tasks, satisfied: ReadonlySet<TaskState> = SATISFIED): boolean {
+  if (!task.deps.every((d) => satisfied.has(tasks.get(d)?.state ?? 'pending'))) return false;
+  return task.stream === null || phaseOpen(task.stream.phase, tasks, satisfied);
 }
 
 /** The id of a dep, or of a task in an earlier phase, that gave up, so `task` can never run. */

@@ -1,5 +1,5 @@
 import { phaseOpen } from './phases.js';
-import { SATISFIED, type StreamPhase, type Task } from './task.js';
+import { SATISFIED, type StreamPhase, type Task, type TaskState } from './task.js';
 
 export interface StreamProgress {
   name: string;
@@ -11,18 +11,18 @@ export interface StreamProgress {
 }
 
 /** One entry per stream, in the order streams first appear among the tasks. */
-export function streamProgress(tasks: Iterable<Task>): StreamProgress[] {
+export function streamProgress(tasks: Iterable<Task>, satisfied: ReadonlySet<TaskState> = SATISFIED): StreamProgress[] {
   const all = new Map([...tasks].map((t) => [t.id, t]));
   const out = new Map<string, StreamProgress>();
   for (const t of all.values()) {
     if (!t.stream) continue;
     let p = out.get(t.stream.name);
     if (!p) {
-      p = { name: t.stream.name, phase: t.stream.phase, done: 0, total: 0, open: phaseOpen(t.stream.phase, all) };
+      p = { name: t.stream.name, phase: t.stream.phase, done: 0, total: 0, open: phaseOpen(t.stream.phase, all, satisfied) };
       out.set(p.name, p);
     }
     p.total += 1;
-    if (SATISFIED.has(t.state)) p.done += 1;
+    if (satisfied.has(t.state)) p.done += 1;
   }
   return [...out.values()];
 }

@@ -2,7 +2,7 @@ import { TaskGraph, UnknownTaskError } from './graph.js';
 import { addedEvent, applyEvent, clip, type TaskEvent, type TransitionEvent } from './events.js';
 import { blockerOf, checkStreams, isEligible } from './phases.js';
 import { streamProgress, type StreamProgress } from './progress.js';
-import { GAVE_UP, HELD, IllegalTransitionError, TASK_STATES, type Task, type TaskDef, type TaskState } from './task.js';
+import { GAVE_UP, HELD, IllegalTransitionError, IN_MERGE, SATISFIED, TASK_STATES, type Task, type TaskDef, type TaskState } from './task.js';
 
 /** The only thing the queue needs to know about time. */
 export interface Clock {
@@ -22,7 +22,14 @@ export interface TaskQueueOptions {
   backoff?: Backoff;
   /** Called after each transition is applied, in order; the supervisor appends it to the event log. */
   onEvent?: (event: TaskEvent) => void;
+  /**
+   * The mission has a merge test: a finished task goes to the merge queue, and
+   * only a merged one satisfies its dependents (they start from a base that holds it).
+   */
+  mergeGate?: boolean;
 }
+
+const MERGED_ONLY: ReadonlySet<TaskState> = new Set(['merged']);
 
 export interface QueueSnapshot {
   version: 1;
@@ -32,7 +39,7 @@ export interface QueueSnapshot {
 
 export type TimeoutPolicy = 'requeue' | 'cancel';
 
-type Move = Partial<Pick<TransitionEvent, 'orchestrator' | 'attempt' | 'reason' | 'summary' | 'notBefore' | 'cause'>>;
+type Move = Partial<Pick<TransitionEvent, 'orchestrator' | 'attempt' | 'reason' | 'summary' | 'notBefore' | 'cause' | 'head' | 'landed' | 'rejections' | 'feedback' | 'candidate' | 'tree'>>;
 
 /**
  * The mission's tasks and their states. Every change is an event: it is
@@ -45,11 +52,16 @@ export class TaskQueue {
   private readonly clock: Clock;
   private readonly backoff: Backoff;
   private onEvent: ((event: TaskEvent) => void) | undefined;
+  readonly mergeGate: boolean;
+  /** The states that satisfy dependents. */
+  readonly satisfied: ReadonlySet<TaskState>;
 
   constructor(opts: TaskQueueOptions) {
     this.clock = opts.clock;
     this.backoff = opts.backoff ?? DEFAULT_BACKOFF;
     this.onEvent = opts.onEvent;
+    this.mergeGate = opts.mergeGate ?? false;
+    this.satisfied = this.mergeGate ? MERGED_ONLY : SATISFIED;
   }
 
   static restore(snapshot: QueueSnapshot, opts: TaskQueueOptions): TaskQueue {
@@ -108,6 +120,17 @@ export class TaskQueue {
       .sort((a, b) => b.priority - a.priority || index.get(a.id)! - index.get(b.id)!);
   }
 
+  /** What an orchestrator may take now: tasks the merge queue sent back first (their work is nearly done), then ready ones. */
+  dispatchable(): Task[] {
+    const back = this.list().filter((t) => t.state === 'changes-requested').sort((a, b) => b.priority - a.priority || a.since - b.since);
+    return [...back, ...this.ready()];
+  }
+
+  /** Tasks in the merge queue (queued or testing), and done ones not yet handed to it. */
+  inMerge(): Task[] {
+    return this.list().filter((t) => IN_MERGE.has(t.state) || (this.mergeGate && t.state === 'done'));
+  }
+
   /** The task a `task add` request added, if it was seen before (a retry of a request whose answer was lost). */
   byRequest(requestId: string): Task | undefined {
     for (const t of this.tasks.values()) if (t.requestId === requestId) return t;
@@ -131,20 +154,54 @@ export class TaskQueue {
     return this.move(t, 'running', { attempt: t.attempts + 1 });
   }
 
-  complete(id: string, summary: string): Task {
-    const t = this.move(this.must(id), 'done', { summary: clip(summary) });
+  /**
+   * The agent said done. With a merge gate, `head` (the branch's commit now) goes
+   * to the merge queue in the same step, so no dependent sees the task finished.
+   */
+  complete(id: string, summary: string, head?: string): Task {
+    const before = this.must(id);
+    const t = this.move(before, 'done', { summary: clip(summary), ...(before.feedback !== null ? { feedback: null } : {}) });
+    if (this.mergeGate && head !== undefined) this.move(t, 'queued', { head });
     this.settle();
     return this.must(t.id);
   }
 
-  /** The merge queue took this done task's branch. */
-  beginMerge(id: string): Task {
-    return this.move(this.must(id), 'merging', {});
+  /** Into the merge queue: a done task (after a restart), or one sent back or failed, taken again by hand as it is. */
+  enqueue(id: string, head: string, reason?: string): Task {
+    const t = this.must(id);
+    const orchestrator = t.orchestrator ?? undefined;
+    if (orchestrator === undefined) throw new Error(`task "${id}" has no orchestrator whose work could be merged`);
+    return this.move(t, 'queued', { head, orchestrator, ...(reason ? { reason } : {}) });
   }
 
-  /** The branch landed on the base branch, or (`landed` false) has to wait for another try. */
-  endMerge(id: string, landed: boolean, reason?: string): Task {
-    return this.move(this.must(id), landed ? 'merged' : 'done', reason === undefined ? {} : { reason: clip(reason) });
+  /** A test of a candidate holding the task began (`candidate`, `tree`: what is tested), or (`testing(id)` false) stopped. */
+  testing(id: string, on: { candidate: string; tree: string } | null): Task {
+    const t = this.must(id);
+    return on ? this.move(t, 'testing', { candidate: on.candidate, tree: on.tree }) : this.move(t, 'queued', {});
+  }
+
+  /** Landed on the base branch as `landed` (null: the branch had nothing of its own). */
+  merged(id: string, landed: string | null): Task {
+    const t = this.move(this.must(id), 'merged', { landed });
+    this.settle();
+    return this.must(t.id);
+  }
+
+  /**
+   * The merge queue turned the task down: back to an agent with `feedback`
+   * (a file saying why and what to do), or failed for good once it was turned
+   * down `maxAttempts` times.
+   */
+  reject(id: string, reason: string, feedback: string, maxAttempts: number): Task {
+    const t = this.must(id);
+    const rejections = t.rejections + 1;
+    if (rejections >= maxAttempts) {
+      this.move(t, 'failed', { reason: clip(`${reason}; turned down by the merge queue ${rejections} times, left for a person`), rejections, feedback });
+    } else {
+      this.move(t, 'changes-requested', { reason: clip(reason), rejections, feedback });
+    }
+    this.settle();
+    return this.must(id);
   }
 
   /** A failed attempt: back to pending after a backoff while attempts remain, else failed for good. */
@@ -177,7 +234,7 @@ export class TaskQueue {
   retry(id: string): Task {
     const t = this.must(id);
     if (!GAVE_UP.has(t.state)) throw new IllegalTransitionError(id, t.state, 'pending');
-    this.move(t, 'pending', { attempt: 0, reason: 'retried by hand' });
+    this.move(t, 'pending', { attempt: 0, rejections: 0, feedback: null, reason: 'retried by hand' });
     // A cause can be a task of an earlier phase rather than a dep, so topological order is not enough: repeat until nothing changes.
     const revived = new Set([id]);
     for (let grew = true; grew; ) {
@@ -210,7 +267,7 @@ export class TaskQueue {
   }
 
   streamProgress(): StreamProgress[] {
-    return streamProgress(this.list());
+    return streamProgress(this.list(), this.satisfied);
   }
 
   snapshot(): QueueSnapshot {
@@ -223,7 +280,8 @@ export class TaskQueue {
   }
 
   private requeueIfAttemptsLeft(t: Task): void {
-    if (t.attempts > t.retries) return;
+    // An attempt that followed a merge rejection was a fix, not a failure: it does not use a retry.
+    if (t.attempts - t.rejections > t.retries) return;
     const notBefore = this.clock.now() + this.backoffMs(t.attempts);
     this.move(t, 'pending', { notBefore, reason: `retry ${t.attempts + 1} of ${t.retries + 1}` });
   }
@@ -242,9 +300,9 @@ export class TaskQueue {
       const blocker = blockerOf(t, tasks);
       if (blocker !== undefined) {
         this.move(t, 'cancelled', { reason: `${blocker} gave up`, cause: blocker });
-      } else if (t.state === 'pending' && isEligible(t, tasks) && (t.notBefore === null || t.notBefore <= now)) {
+      } else if (t.state === 'pending' && isEligible(t, tasks, this.satisfied) && (t.notBefore === null || t.notBefore <= now)) {
         this.move(t, 'ready', {});
-      } else if (t.state === 'ready' && !isEligible(t, tasks)) {
+      } else if (t.state === 'ready' && !isEligible(t, tasks, this.satisfied)) {
         this.move(t, 'pending', { reason: 'waiting for an earlier phase' });
       }
     }
@@ -264,6 +322,12 @@ export class TaskQueue {
     if (m.summary !== undefined) e.summary = m.summary;
     if (m.notBefore !== undefined) e.notBefore = m.notBefore;
     if (m.cause !== undefined) e.cause = m.cause;
+    if (m.head !== undefined) e.head = m.head;
+    if (m.landed !== undefined) e.landed = m.landed;
+    if (m.rejections !== undefined) e.rejections = m.rejections;
+    if (m.feedback !== undefined) e.feedback = m.feedback;
+    if (m.candidate !== undefined) e.candidate = m.candidate;
+    if (m.tree !== undefined) e.tree = m.tree;
     this.emit(e);
     return this.must(t.id);
   }

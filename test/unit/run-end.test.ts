@@ -19,7 +19,9 @@ describe('the end of a run', () => {
     expect(allEnded(tasks('done', 'merged', 'failed', 'cancelled', 'timed-out'))).toBe(true);
     expect(allEnded(tasks('done', 'running'))).toBe(false);
     expect(allEnded(tasks('done', 'pending'))).toBe(false);
-    expect(allEnded(tasks('done', 'merging'))).toBe(false);
+    expect(allEnded(tasks('done', 'queued'))).toBe(false);
+    expect(allEnded(tasks('merged', 'testing'))).toBe(false);
+    expect(allEnded(tasks('merged', 'changes-requested'))).toBe(false);
     expect(allEnded([])).toBe(false);
   });
 

@@ -7,7 +7,7 @@ import { TaskQueue, type TimeoutPolicy } from '../../src/tasks/queue.js';
 import type { StreamPhase, Task, TaskDef } from '../../src/tasks/task.js';
 
 const PHASES = ['foundation', 'parallel', 'integration'] as const;
-const FINISHED = new Set(['done', 'merging', 'merged']);
+const FINISHED = new Set(['done', 'merged']);
 const GAVE_UP = new Set(['failed', 'timed-out', 'cancelled']);
 
 /**

@@ -145,18 +145,48 @@ describe('TaskQueue', () => {
     expect(() => q.assign('a', 'cy')).toThrow('cannot go from assigned to assigned');
   });
 
-  it('moves a done task through the merge states, keeping its summary', () => {
-    const { q, events } = setup();
-    q.add(def('a'));
+  it('with a merge gate, a done task goes to the merge queue and only a merged one lets its dependents start', () => {
+    const events: TaskEvent[] = [];
+    const q = new TaskQueue({ clock: { now: () => 1000 }, onEvent: (e) => events.push(e), mergeGate: true });
+    q.addAll([def('a'), def('b', { deps: ['a'] })]);
     run(q, 'a');
-    q.complete('a', 'shipped');
-    expect(() => q.endMerge('a', true)).toThrow('cannot go from done to merged');
-    q.beginMerge('a');
-    expect(q.endMerge('a', false, 'conflict in api.ts')).toMatchObject({ state: 'done', summary: 'shipped' });
-    q.beginMerge('a');
-    expect(q.endMerge('a', true)).toMatchObject({ state: 'merged', summary: 'shipped', orchestrator: 'ann' });
+    expect(q.complete('a', 'shipped', 'abc123')).toMatchObject({ state: 'queued', head: 'abc123', summary: 'shipped' });
+    expect(q.ready().map((t) => t.id)).toEqual([]);
+    q.testing('a', { candidate: 'c1', tree: 't1' });
+    expect(q.get('a')).toMatchObject({ state: 'testing', head: 'abc123' });
+    expect(q.reject('a', 'tests failed', '/fb/a-1.md', 3)).toMatchObject({ state: 'changes-requested', orchestrator: 'ann', rejections: 1, feedback: '/fb/a-1.md' });
+    expect(q.dispatchable().map((t) => t.id)).toEqual(['a']);
+    q.assign('a', 'bob');
+    q.start('a');
+    q.complete('a', 'fixed', 'def456');
+    expect(q.get('a')).toMatchObject({ state: 'queued', head: 'def456', rejections: 1, feedback: null });
+    expect(q.merged('a', 'land1')).toMatchObject({ state: 'merged', landed: 'land1', summary: 'fixed', orchestrator: 'bob' });
+    expect(q.ready().map((t) => t.id)).toEqual(['b']);
     expect(replayed(events).snapshot()).toEqual(q.snapshot());
-    expect(events.slice(-4).map((e) => `${e.from}->${e.to}`)).toEqual(['done->merging', 'merging->done', 'done->merging', 'merging->merged']);
+    expect(events.filter((e) => e.task === 'a').map((e) => e.to)).toEqual(['pending', 'ready', 'assigned', 'running', 'done', 'queued', 'testing', 'changes-requested', 'assigned', 'running', 'done', 'queued', 'merged']);
+  });
+
+  it('fails a task for good after max_attempts rejections, and a fix attempt does not use a retry', () => {
+    const q = new TaskQueue({ clock: { now: () => 1000 }, mergeGate: true });
+    q.add({ ...def('a'), retries: 0 });
+    run(q, 'a');
+    q.complete('a', 'one', 'h1');
+    q.reject('a', 'conflict in api.ts', '/fb/1', 2);
+    q.assign('a', 'ann');
+    q.start('a');
+    // The fix attempt fails: that is the task's first failure, and it has no retries: failed.
+    expect(q.fail('a', 'gave up').state).toBe('failed');
+    q.retry('a');
+    expect(q.get('a')).toMatchObject({ rejections: 0, feedback: null });
+    run(q, 'a');
+    q.complete('a', 'two', 'h2');
+    q.reject('a', 'tests failed', '/fb/2', 2);
+    q.assign('a', 'ann');
+    q.start('a');
+    q.complete('a', 'three', 'h3');
+    expect(q.reject('a', 'tests failed again', '/fb/3', 2)).toMatchObject({ state: 'failed', rejections: 2 });
+    const a = q.get('a');
+    expect(a?.state === 'failed' ? a.reason : '').toContain('turned down by the merge queue 2 times');
   });
 
   it('will not give one orchestrator two tasks', () => {

@@ -14,7 +14,7 @@ function done(): Task {
 describe('task transitions', () => {
   it('walks the happy path, keeping the definition and dropping old state data', () => {
     const t = done();
-    expect(t).toEqual({ ...def, attempts: 1, state: 'done', since: 4, orchestrator: 'ann', summary: 'ok' });
+    expect(t).toEqual({ ...def, attempts: 1, rejections: 0, feedback: null, state: 'done', since: 4, orchestrator: 'ann', summary: 'ok' });
     expect(t).not.toHaveProperty('deadline');
   });
 
