@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -166,6 +167,15 @@ function buildMission(doc: MissionDoc, file: string): Mission {
       onTimeout: doc.dispatch?.on_timeout ?? 'requeue',
       stallAfterS: doc.dispatch?.stall_after ?? 120,
     },
-    merge: doc.merge ? { test: doc.merge.test } : {},
+    merge: {
+      ...(doc.merge ? { test: doc.merge.test } : {}),
+      strategy: doc.merge?.strategy ?? 'squash',
+      parallel: doc.merge?.parallel ?? Math.min(4, Math.max(1, availableParallelism())),
+      batch: doc.merge?.batch ?? 4,
+      retries: doc.merge?.retries ?? 1,
+      maxAttempts: doc.merge?.max_attempts ?? 3,
+      timeoutS: doc.merge?.timeout ?? 600,
+      push: doc.merge?.push ?? null,
+    },
   };
 }

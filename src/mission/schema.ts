@@ -98,8 +98,17 @@ export const SetupSchema = z.strictObject({
   run: z.array(z.string()).optional().describe('Shell commands run in each new worktree, in order, e.g. npm ci.'),
 });
 
+export const MERGE_STRATEGIES = ['squash', 'merge'] as const;
+
 export const MergeSchema = z.strictObject({
-  test: z.string().min(1).describe('Command that must pass before a branch lands on the base branch.'),
+  test: z.string().min(1).describe('Shell command run on each candidate\'s exact tree; the base branch only ever moves to a tree it passed on.'),
+  strategy: z.enum(MERGE_STRATEGIES).optional().describe('squash (default): one commit per task, its title as the message; merge: a merge commit of the task branch.'),
+  parallel: z.number().int().min(1).max(16).optional().describe('Candidates tested at once, each on top of those ahead of it (default: the number of cores, at most 4).'),
+  batch: z.number().int().min(1).max(64).optional().describe('When more tasks wait than there are test slots, up to this many are tested as one candidate (default 4); a failing batch is split to find the culprit.'),
+  retries: z.number().int().min(0).max(5).optional().describe('Runs again of a failing test before anything is turned down, for flaky tests (default 1).'),
+  max_attempts: z.number().int().min(1).max(20).optional().describe('Times a task may be turned down (tests failing, conflicts) before it is left failed for a person (default 3).'),
+  timeout: DurationSchema.optional().describe('A test run taking longer fails (default 10m).'),
+  push: z.string().min(1).optional().describe('A remote to push the base branch to after each landing, e.g. origin.'),
 });
 
 export const ThemeSchema = z.strictObject({
@@ -164,7 +173,19 @@ export interface Mission {
   streams: { name: string; phase: (typeof STREAM_PHASES)[number] }[];
   tasks: TaskDoc[];
   dispatch: { strategy: (typeof DISPATCH_STRATEGIES)[number]; maxActive: number; onTimeout: 'requeue' | 'cancel'; stallAfterS: number };
-  merge: { test?: string };
+  /** `test` unset: no merge queue; finished branches are left for a person to merge. */
+  merge: MergeSettings;
+}
+
+export interface MergeSettings {
+  test?: string;
+  strategy: (typeof MERGE_STRATEGIES)[number];
+  parallel: number;
+  batch: number;
+  retries: number;
+  maxAttempts: number;
+  timeoutS: number;
+  push: string | null;
 }
 
 export interface Orchestrator {
