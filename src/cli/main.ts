@@ -196,6 +196,17 @@ export function buildProgram(commander: Commander): Command {
     .action(action(() => import('./commands/task.js')));
 
   program
+    .command('merge')
+    .description('the merge queue: what waits, is tested, landed or was turned down; pause, resume, retry, remove')
+    .argument('<verb>', 'status | list | log | retry | remove | pause | resume')
+    .argument('[args...]', 'the task id (log, retry, remove)')
+    .option('--mission <mission>', 'mission name or file')
+    .option('--skip-checkout', 'resume: land even though your checkout of the base has uncommitted changes, leaving its files as they are')
+    .option('--json', 'machine-readable output')
+    .addOption(socketOption(commander))
+    .action(action(() => import('./commands/merge.js')));
+
+  program
     .command('events')
     .description('task transitions, one line each: time, orchestrator, task, from -> to')
     .argument('[mission]', 'mission name or file')

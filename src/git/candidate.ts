@@ -96,19 +96,19 @@ export class CandidateBuilder {
 }
 
 /** The trailers that name a landed task; the queue finds landed tasks by them after a crash. */
-export function taskTrailers(t: { mission: string; task: string; orchestrator: string; head: string }): string {
-  return `Flotilla-Mission: ${t.mission}\nFlotilla-Task: ${t.task}\nFlotilla-Orchestrator: ${t.orchestrator}\nFlotilla-Head: ${t.head}\n`;
+export function taskTrailers(t: { mission: string; run: string; task: string; orchestrator: string; head: string }): string {
+  return `Flotilla-Mission: ${t.mission}\nFlotilla-Run: ${t.run}\nFlotilla-Task: ${t.task}\nFlotilla-Orchestrator: ${t.orchestrator}\nFlotilla-Head: ${t.head}\n`;
 }
 
-/** Tasks of `mission` that landed on `base` among its last `depth` first-parent commits: task → commit. */
-export async function landedTasks(repo: string, base: string, mission: string, depth = 1000): Promise<Map<string, string>> {
-  const format = '%H%x1f%(trailers:key=Flotilla-Mission,valueonly,separator=%x2c)%x1f%(trailers:key=Flotilla-Task,valueonly,separator=%x2c)%x1e';
+/** Tasks of run `run` that landed on `base` among its last `depth` first-parent commits: task → commit. */
+export async function landedTasks(repo: string, base: string, run: string, depth = 1000): Promise<Map<string, string>> {
+  const format = '%H%x1f%(trailers:key=Flotilla-Run,valueonly,separator=%x2c)%x1f%(trailers:key=Flotilla-Task,valueonly,separator=%x2c)%x1e';
   const r = await new Git(repo).run(['log', '--first-parent', `-n${depth}`, `--format=${format}`, `refs/heads/${base}`, '--'], { allowFail: true });
   const found = new Map<string, string>();
   if (r.exitCode !== 0) return found;
   for (const record of r.stdout.split('\x1e')) {
-    const [commit, m, task] = record.trim().split('\x1f');
-    if (commit && m?.trim() === mission && task?.trim() && !found.has(task.trim())) found.set(task.trim(), commit);
+    const [commit, r, task] = record.trim().split('\x1f');
+    if (commit && r?.trim() === run && task?.trim() && !found.has(task.trim())) found.set(task.trim(), commit);
   }
   return found;
 }

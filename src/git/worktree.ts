@@ -221,8 +221,25 @@ export async function worktreeState(spec: WorktreeSpec): Promise<WorktreeState> 
     const count = await new Git(root).run(['rev-list', '--count', ...tips, `^${baseSha}`, '--']);
     aheadBy = Number.parseInt(count.stdout.trim(), 10);
   }
-  // Every tip is an ancestor of base exactly when no commit is reachable from a tip but not from base.
-  return { exists, clean: dirtyFiles.length === 0, dirtyFiles, merged: aheadBy === 0, aheadBy };
+  // Every tip is an ancestor of base exactly when no commit is reachable from a tip but not from base;
+  // a tip squashed onto base by the merge queue is merged too: its changes are all there.
+  const merged = aheadBy === 0 || (await allInBase(root, spec.base, [...tips]));
+  return { exists, clean: dirtyFiles.length === 0, dirtyFiles, merged, aheadBy };
+}
+
+/**
+ * True when merging each of `tips` into `base` would change nothing: their
+ * work is in base already (squashed by the merge queue, say), though they are
+ * not its ancestors.
+ */
+export async function allInBase(root: string, base: string, tips: string[]): Promise<boolean> {
+  const git = new Git(root);
+  const baseTree = (await git.run(['rev-parse', '--verify', `${base}^{tree}`])).stdout.trim();
+  for (const tip of tips) {
+    const r = await git.run(['merge-tree', '--write-tree', '--no-messages', tip, base], { allowFail: true });
+    if (r.exitCode !== 0 || r.stdout.split('\n')[0]!.trim() !== baseTree) return false;
+  }
+  return true;
 }
 
 /**
@@ -285,7 +302,7 @@ export async function removeBranches(repo: string, branches: string[], base: str
     }
     if (!force) {
       const merged = await git.run(['merge-base', '--is-ancestor', `refs/heads/${branch}`, `refs/heads/${base}`], { allowFail: true });
-      if (merged.exitCode !== 0) {
+      if (merged.exitCode !== 0 && !(await allInBase(root, `refs/heads/${base}`, [`refs/heads/${branch}`]))) {
         kept.push({ branch, why: 'unmerged-commits' });
         continue;
       }

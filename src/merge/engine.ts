@@ -24,6 +24,8 @@ export interface MergeListener {
   rejected(task: string, why: Rejection): void;
   /** The queue cannot land (a dirty checkout, a test slot that cannot be set up) until this is resolved; null: resolved. */
   held(reason: { why: string; since: number } | null): void;
+  /** A test run ended (its log is what `flotilla merge log` shows). */
+  tested(tasks: string[], outcome: TestOutcome): void;
   log(message: string): void;
 }
 
@@ -343,6 +345,7 @@ export class MergeEngine {
     if (item.run !== run || item.state !== 'testing' || !this.items.includes(item)) return;
     item.cancel = undefined;
     const what = names(item.entries);
+    this.listener.tested(item.entries.map((e) => e.task), outcome);
     if (outcome.infra) {
       item.state = 'waiting';
       item.tries--;

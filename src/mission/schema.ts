@@ -49,6 +49,9 @@ export const SimScriptSchema = z
   })
   .describe('Script for the built-in "sim" agent: how long it works, which file it edits, how it fails.');
 
+/** What the supervisor adds to a sim task's script when the merge queue sent it back: the base to bring the branch up to. */
+export const SimDirectiveSchema = SimScriptSchema.extend({ fix: z.string().min(1).optional() });
+
 /** "90", 90, "90s", "5m", "1h" → seconds. */
 export const DurationSchema = z
   .union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?\s*(s|m|h)?$/, { message: 'a duration is a number of seconds or like "90s", "5m", "1h"' })])

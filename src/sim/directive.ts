@@ -1,14 +1,14 @@
 import { isAbsolute, normalize } from 'node:path';
 import type { z } from 'zod';
-import { SIM_FAILURES, SimScriptSchema } from '../mission/schema.js';
+import { SIM_FAILURES, SimDirectiveSchema } from '../mission/schema.js';
 
 /**
  * The sim agent's script comes from the prompt itself: a line
  * `sim: {"duration_ms": 300, "fail": "crash", "file": "notes/a.txt"}`
- * (SimScriptSchema), so whoever delivers the task controls how the agent
+ * (SimDirectiveSchema), so whoever delivers the task controls how the agent
  * behaves without any side channel. Every other line is just prompt text.
  */
-export type SimScript = z.output<typeof SimScriptSchema>;
+export type SimScript = z.output<typeof SimDirectiveSchema>;
 export type SimFailure = (typeof SIM_FAILURES)[number];
 
 export interface Directive {
@@ -35,7 +35,7 @@ export function parseDirective(prompt: string): Directive {
   } catch (err) {
     return { script: {}, error: `sim directive is not JSON: ${(err as Error).message}` };
   }
-  const parsed = SimScriptSchema.safeParse(value);
+  const parsed = SimDirectiveSchema.safeParse(value);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'directive'}: ${i.message}`).join('; ');
     return { script: {}, error: `sim directive ignored: ${detail}` };
@@ -64,6 +64,8 @@ export interface SimPlan {
   /** Relative to the worktree. */
   file: string;
   subject: string;
+  /** The merge queue turned the task down: bring the branch up to this base and fix it. */
+  fix: string | undefined;
 }
 
 export interface PlanResult {
@@ -76,8 +78,10 @@ export function planTask(prompt: string, env: NodeJS.ProcessEnv, orchestrator: s
   const { script, error } = parseDirective(prompt);
   if (error) warnings.push(error);
   const speed = envSpeed(env, warnings);
-  const fail = script.fail ?? envFailure(env, warnings);
-  const fallback = fail === 'conflict' ? 'sim/conflict.txt' : `sim/${fileSafe(orchestrator)}.txt`;
+  const fix = script.fix;
+  // A fix is the second attempt: the failure it was told to make is behind it.
+  const fail = fix ? undefined : (script.fail ?? envFailure(env, warnings));
+  const fallback = (script.fail ?? fail) === 'conflict' ? 'sim/conflict.txt' : `sim/${fileSafe(orchestrator)}.txt`;
   let file = fallback;
   if (script.file !== undefined) {
     const safe = safeRelativePath(script.file);
@@ -85,7 +89,7 @@ export function planTask(prompt: string, env: NodeJS.ProcessEnv, orchestrator: s
     else warnings.push(`sim directive file "${script.file}" is outside the worktree; editing ${fallback} instead`);
   }
   const durationMs = Math.round((script.duration_ms ?? DEFAULT_DURATION_MS) * speed);
-  return { plan: { durationMs, fail, file, subject: promptSubject(prompt) }, warnings };
+  return { plan: { durationMs, fail, file, subject: promptSubject(prompt), fix }, warnings };
 }
 
 function envSpeed(env: NodeJS.ProcessEnv, warnings: string[]): number {

@@ -6,7 +6,7 @@ import { Pulse } from './pulse.js';
 import { reportDoneFromEnv, type ReportDone } from './report.js';
 import { Screen, pasteLabel, spinnerLine, visible } from './screen.js';
 import { simGit, type SimGit } from './sim-git.js';
-import { editAndCommit } from './work.js';
+import { editAndCommit, fixAndCommit } from './work.js';
 
 export interface SimAgentOptions {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (on: boolean) => unknown };
@@ -145,7 +145,7 @@ export function runSimAgent(opts: SimAgentOptions): Promise<number> {
         screen.log('API Error: simulated crash');
         return exit(3);
       }
-      const result = await editAndCommit(cwd, orchestrator, plan, git);
+      const result = plan.fix ? await fixAndCommit(cwd, orchestrator, { ...plan, fix: plan.fix }, git) : await editAndCommit(cwd, orchestrator, plan, git);
       if (exited) return;
       screen.setSpinner(undefined);
       const where = result.commit ? `, committed ${result.commit}` : '';

@@ -23,8 +23,8 @@ export interface EditResult {
 export async function editAndCommit(cwd: string, orchestrator: string, plan: SimPlan, git: SimGit): Promise<EditResult> {
   const files = [plan.file];
   try {
-    if (plan.fail === 'conflict') await rewriteFirstLine(join(cwd, plan.file), `line 1 rewritten by ${orchestrator}: ${plan.subject}`);
-    else await appendLine(join(cwd, plan.file), `${orchestrator}: ${plan.subject}`);
+    if (plan.fail === 'conflict') await rewriteFirstLine(join(cwd, plan.file), asComment(plan.file, `line 1 rewritten by ${orchestrator}: ${plan.subject}`));
+    else await appendLine(join(cwd, plan.file), asComment(plan.file, `${orchestrator}: ${plan.subject}`));
     if (plan.fail === 'test-fail') {
       await writeAt(join(cwd, FAIL_MARKER), `simulated failing test from ${orchestrator}: ${plan.subject}\n`);
       files.push(FAIL_MARKER);
@@ -34,6 +34,30 @@ export async function editAndCommit(cwd: string, orchestrator: string, plan: Sim
   } catch (err) {
     return { files, error: (err as Error).message };
   }
+}
+
+/**
+ * The second attempt, after the merge queue turned the task down: bring the
+ * branch up to the base (a conflict is resolved by taking the base's side and
+ * making the edit again on top), remove the failing-test marker, commit.
+ */
+export async function fixAndCommit(cwd: string, orchestrator: string, plan: SimPlan & { fix: string }, git: SimGit): Promise<EditResult> {
+  const files = [plan.file];
+  try {
+    const conflicted = await git.mergeBase(plan.fix);
+    await git.remove(FAIL_MARKER);
+    await appendLine(join(cwd, plan.file), asComment(plan.file, `${orchestrator}: ${plan.subject} (fixed after review${conflicted.length ? `, conflicts in ${conflicted.join(', ')} resolved` : ''})`));
+    return { files, commit: await git.commitAll(files, commitSubject(`Fix: ${plan.subject}`)) };
+  } catch (err) {
+    return { files, error: (err as Error).message };
+  }
+}
+
+/** The line as a comment of the file's language, so an edited source file still parses (the demo's tests check that). */
+export function asComment(file: string, line: string): string {
+  if (/\.(c|m)?[jt]sx?$|\.(go|rs|java|kt|swift|c|h|cpp|cs)$/.test(file)) return `// ${line}`;
+  if (/\.(sh|py|rb|ya?ml|toml|pl)$/.test(file)) return `# ${line}`;
+  return line;
 }
 
 export function commitSubject(subject: string): string {

@@ -11,13 +11,16 @@ export interface PromptInput {
   task: { id: string; title: string; body: string | undefined };
   branch: string;
   deps: { id: string; title: string; summary: string }[];
+  /** The merge queue turned the task down: why, and what to do (feedback.ts). */
+  feedback?: string;
   sim?: SimScript;
 }
 
 export function composePrompt(p: PromptInput): string {
   const lines = [`Task ${p.task.id}: ${p.task.title}`, ''];
+  if (p.feedback) lines.push(p.feedback.trim(), '', 'The task as it was given:', '');
   if (p.task.body?.trim()) lines.push(p.task.body.trim(), '');
-  lines.push(`You are ${p.orchestrator} (${p.role}) in mission ${p.mission}. Your worktree is on branch ${p.branch}, cut from the latest base; commit your work there.`);
+  lines.push(`You are ${p.orchestrator} (${p.role}) in mission ${p.mission}. Your worktree is on branch ${p.branch}, ${p.feedback ? 'with your earlier work on it' : 'cut from the latest base'}; commit your work there.`);
   if (p.deps.length > 0) {
     lines.push('', 'Finished before this task:');
     for (const d of p.deps) lines.push(`- ${d.id} (${d.title}): ${d.summary || 'no summary'}`);

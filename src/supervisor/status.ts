@@ -6,6 +6,7 @@ import type { Heartbeat } from '../signals/heartbeat.js';
 import type { PaneState } from './orchestrator-state.js';
 import type { RegistryEntry } from './registry.js';
 import type { Waiting } from './attention.js';
+import type { MergeStatus } from '../merge/merge-queue.js';
 
 export interface OrchestratorRuntime {
   orchestrator: Orchestrator;
@@ -94,6 +95,8 @@ export interface MissionStatus {
   }[];
   tasks: ReturnType<typeof publicTask>[];
   streams: { name: string; phase: string; done: number; total: number; open: boolean }[];
+  /** The merge queue; `enabled: false` when the mission has no merge test. */
+  merge: MergeStatus;
 }
 
 export function buildStatus(input: {
@@ -104,6 +107,7 @@ export function buildStatus(input: {
   writeProblem?: { message: string; since: number };
   runtime: OrchestratorRuntime[];
   tasks?: TaskQueue;
+  merge?: MergeStatus;
   now: number;
 }): MissionStatus {
   const { mission, entry, now } = input;
@@ -150,5 +154,6 @@ export function buildStatus(input: {
     }),
     tasks: input.tasks?.list().map(publicTask) ?? [],
     streams: input.tasks?.streamProgress() ?? [],
+    merge: input.merge ?? { enabled: false, test: null, paused: false, held: null, skip_checkout: false, push: null, entries: [] },
   };
 }

@@ -19,7 +19,7 @@ import { TmuxServer } from '../tmux/server.js';
 import type { WindowSize } from '../tmux/window-size.js';
 import { serveControl, type ControlReply, type ControlRequest } from './control-protocol.js';
 import { HeartbeatWatcher } from './heartbeat-watcher.js';
-import { Logger, secretValues } from './logger.js';
+import { Logger, redact, secretValues } from './logger.js';
 import { derivePaneState, stateLabel, type PaneState } from './orchestrator-state.js';
 import { fleetSpec, hasSetup, missionRoles, prepareWorktrees, type Workspace } from './prepare.js';
 import { initialProgress, startupFile, StartupProgressFile } from '../startup/progress.js';
@@ -36,6 +36,10 @@ import { announceEnd } from '../runs/run-end.js';
 import { invokedAs } from '../core/invoked-as.js';
 import { tellClients } from '../tmux/message.js';
 import { attachHint, attend, waitingLabel } from './attention.js';
+import { MergeQueue } from '../merge/merge-queue.js';
+import { mergeRequest } from '../merge/requests.js';
+import { headCommit } from '../git/git.js';
+import { join } from 'node:path';
 
 export interface SupervisorOptions {
   missionFile: string;
@@ -51,6 +55,7 @@ const PANE_POLL_MS = 500;
 const REGISTRY_BEAT_MS = 5_000;
 /** The work loop also runs on every signal and heartbeat; this pass catches backoffs and deadlines. */
 const WORK_TICK_MS = 1000;
+const MERGE_TICK_MS = 2000;
 /** A tmux server that keeps crashing is not rebuilt for ever. */
 const REBUILDS_PER_WINDOW = 3;
 const REBUILD_WINDOW_MS = 10 * 60_000;
@@ -79,6 +84,8 @@ export class Supervisor {
   private watcher: PaneWatcher | undefined;
   private tasks: TaskStore | undefined;
   private work: WorkLoop | undefined;
+  /** Only when the mission has a merge test. */
+  private merge: MergeQueue | undefined;
   private stopped: (() => void) | undefined;
   /** What this start made, undone when it fails: worktrees created now, and the session if it is new. */
   private readonly made: { worktrees: { path: string; branch: string }[]; session: boolean } = { worktrees: [], session: false };
@@ -182,6 +189,8 @@ export class Supervisor {
     await this.refreshPanes();
     this.timers.push(setInterval(() => void this.refreshPanes().catch((e) => logger.log(`pane poll failed: ${e}`)), PANE_POLL_MS));
     this.timers.push(setInterval(() => this.kick(), WORK_TICK_MS));
+    // The merge queue acts on its own events; this pass sees a held checkout made clean, or the base moved by someone else.
+    this.timers.push(setInterval(() => this.merge?.tick(), MERGE_TICK_MS));
     await mkdir(inboxDir(this.paths.dir), { recursive: true, mode: 0o700 });
     this.inbox = watch(inboxDir(this.paths.dir), () => this.kick());
     this.timers.push(setInterval(() => void this.beat(), REGISTRY_BEAT_MS));
@@ -313,8 +322,27 @@ export class Supervisor {
         this.watcher?.restarted(rt.pane);
       },
       lastLines: (pane) => (this.watcher ? this.watcher.lastLines(pane) : Promise.resolve([])),
+      queuedForMerge: (task) => {
+        this.merge?.add(task);
+        this.merge?.kick();
+      },
+      branchHead: (branch) => headCommit(this.mission.repo, `refs/heads/${branch}`),
       now: () => Date.now(),
     });
+    if (this.mission.merge.test !== undefined) {
+      const secrets = secretValues(this.mission.orchestrators.map((o) => o.agent.env));
+      this.merge = new MergeQueue({
+        mission: this.mission,
+        runId: this.run!.id,
+        dir: join(this.paths.dir, 'merge'),
+        queue,
+        log: (m) => this.logger.log(m),
+        attention: (e) => void this.tasks?.attention(e).catch((err: unknown) => this.logger.log(`could not log the merge queue's hold: ${String(err)}`)),
+        changed: () => this.kick(),
+        redact: (t) => redact(t, secrets),
+      });
+      await this.merge.start();
+    }
   }
 
   private kick(): void {
@@ -460,7 +488,7 @@ export class Supervisor {
   }
 
   status(): MissionStatus {
-    return buildStatus({ mission: this.mission, entry: this.entry, alive: true, paused: this.paused, writeProblem: this.writeProblem, runtime: [...this.runtime.values()], tasks: this.tasks?.queue, now: Date.now() });
+    return buildStatus({ mission: this.mission, entry: this.entry, alive: true, paused: this.paused, writeProblem: this.writeProblem, runtime: [...this.runtime.values()], tasks: this.tasks?.queue, merge: this.merge?.status(), now: Date.now() });
   }
 
   private persisted = '';
@@ -469,7 +497,7 @@ export class Supervisor {
   /** Save the status when something a restart needs changed (not on every tick: ages alone do not count). */
   private async persist(force = false): Promise<void> {
     const runtime = [...this.runtime.values()].map((rt) => [rt.orchestrator.name, rt.state, rt.pane, rt.branch, rt.offline, rt.waiting?.question]);
-    const fingerprint = JSON.stringify([this.paused, this.tasks?.queue.revision, runtime]);
+    const fingerprint = JSON.stringify([this.paused, this.tasks?.queue.revision, runtime, this.merge?.fingerprint()]);
     if (fingerprint === this.persisted && !force) return;
     try {
       await writeJsonAtomic(this.paths.state, this.status());
@@ -494,6 +522,17 @@ export class Supervisor {
       case 'shutdown':
         setImmediate(() => void this.stop());
         return { ok: true, data: { stopping: true } };
+      case 'merge-status':
+      case 'merge-pause':
+      case 'merge-resume':
+      case 'merge-retry':
+      case 'merge-remove':
+      case 'merge-log': {
+        if (!this.merge) return { ok: false, error: `mission ${this.mission.name} has no merge queue: add "merge: { test: <command> }" to its mission file` };
+        const reply = await mergeRequest(this.merge, req);
+        if (reply.ok && req.cmd !== 'merge-status' && req.cmd !== 'merge-log') await this.tasks?.flush();
+        return reply;
+      }
       default:
         if (this.tasks && req.cmd.startsWith('task-')) {
           const reply = await handleTaskRequest(this.tasks.queue, req, this.mission);
@@ -526,6 +565,7 @@ export class Supervisor {
     this.timers = [];
     this.heartbeats?.stop();
     this.inbox?.close();
+    await this.merge?.stop();
     await this.watcher?.close().catch(() => undefined);
     if (this.control) {
       await new Promise<void>((resolve) => this.control!.close(() => resolve()));

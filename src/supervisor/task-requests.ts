@@ -34,7 +34,8 @@ export async function handleTaskRequest(queue: TaskQueue, req: ControlRequest, m
 /** What `task list --json` and `status --json` show of a task. */
 export function publicTask(t: Task) {
   const reason = 'reason' in t && t.reason ? { reason: t.reason } : {};
-  return { id: t.id, title: t.title, state: t.state, deps: t.deps, orchestrator: t.orchestrator, attempts: t.attempts, priority: t.priority, stream: t.stream?.name ?? null, role: t.role, since: new Date(t.since).toISOString(), ...reason };
+  const merge = { ...('head' in t ? { head: t.head } : {}), ...('landed' in t ? { landed: t.landed } : {}), ...(t.rejections > 0 ? { rejections: t.rejections } : {}) };
+  return { id: t.id, title: t.title, state: t.state, deps: t.deps, orchestrator: t.orchestrator, attempts: t.attempts, priority: t.priority, stream: t.stream?.name ?? null, role: t.role, since: new Date(t.since).toISOString(), ...reason, ...merge };
 }
 
 function detail(t: Task) {

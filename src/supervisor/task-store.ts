@@ -20,6 +20,7 @@ export class TaskStore {
     const opts = {
       clock: { now: () => Date.now() },
       backoff: { baseMs: 1000, maxMs: 60_000 },
+      mergeGate: mission.merge.test !== undefined,
       onEvent: (e: TaskEvent) => {
         // A write that fails is retried by the next flush, which is what reports it.
         log.append(e).catch(() => undefined);

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { missionPaths, sessionName } from '../core/paths.js';
 import { readJson } from '../core/state-file.js';
 import { deleteRefs, missionRefs } from '../git/task-branch.js';
 import { removeBranches, removeWorktree } from '../git/worktree.js';
+import { removeTestSlot } from '../git/test-slot.js';
 import type { TmuxServer } from '../tmux/server.js';
 import { requestControl } from './control-protocol.js';
 import { pidAlive, Registry } from './registry.js';
@@ -21,6 +23,8 @@ export interface TeardownReport {
   /** refs/flotilla/<mission>/… holding agents' uncommitted leftovers. */
   leftoversRemoved: string[];
   leftoversKept: string[];
+  /** The merge queue's test worktrees (copies of candidates, always removed). */
+  testSlotsRemoved: number;
 }
 
 /**
@@ -47,12 +51,19 @@ export async function teardown(opts: { mission: string; socket: string | undefin
   if (sessionKilled) await opts.tmux.killSession(session);
 
   const saved = await readJson<MissionStatus | undefined>(paths.state, undefined);
-  const report: TeardownReport = { mission: opts.mission, supervisorStopped, sessionKilled, removed: [], kept: [], branchesRemoved: [], branchesKept: [], leftoversRemoved: [], leftoversKept: [] };
+  const report: TeardownReport = { mission: opts.mission, supervisorStopped, sessionKilled, removed: [], kept: [], branchesRemoved: [], branchesKept: [], leftoversRemoved: [], leftoversKept: [], testSlotsRemoved: 0 };
   for (const o of saved?.orchestrators ?? []) {
     const there = existsSync(o.worktree); // gone already (an earlier down): still pruned, not reported again
     const result = await removeWorktree({ repo: saved!.repo, path: o.worktree, branch: o.branch, base: saved!.base, force: opts.force });
     if (result.removed && there) report.removed.push(o.worktree);
     else report.kept.push({ orchestrator: o.name, worktree: o.worktree, branch: o.branch, why: result.reason ?? 'unknown' });
+  }
+  // The merge queue's test slots live beside the orchestrators' worktrees (src/merge/test-pool.ts).
+  const worktrees = saved?.orchestrators[0] ? dirname(saved.orchestrators[0].worktree) : undefined;
+  for (const name of worktrees ? await readdir(worktrees).catch(() => []) : []) {
+    if (!/^_merge-\d+$/.test(name)) continue;
+    await removeTestSlot(saved!.repo, join(worktrees!, name));
+    report.testSlotsRemoved++;
   }
   if (saved) {
     // Only the branches this run made: one per task, and one per orchestrator. Nothing of another mission or run.

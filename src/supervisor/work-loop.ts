@@ -1,4 +1,4 @@
-import { realpath, rm } from 'node:fs/promises';
+import { readFile, realpath, rm } from 'node:fs/promises';
 import { writeJsonAtomic } from '../core/state-file.js';
 import { isNoSpace, writeFailure } from '../core/write-errors.js';
 import { oneLine } from '../core/terminal-text.js';
@@ -38,6 +38,10 @@ export interface WorkLoopDeps {
   respawn: (rt: OrchestratorRuntime) => Promise<void>;
   /** A state file could not be written (a full disk): the supervisor pauses dispatch until it can. */
   writeFailed: (err: unknown) => void;
+  /** A task went to the merge queue (the mission has a merge test). */
+  queuedForMerge?: (task: Task) => void;
+  /** The commit a branch points at now (what a finished task hands to the merge queue). */
+  branchHead?: (branch: string) => Promise<string>;
   now: () => number;
 }
 
@@ -83,13 +87,13 @@ export class WorkLoop {
 
   private async takeSignals(): Promise<void> {
     for (const { file, signal } of await pendingSignals(this.d.stateDir)) {
-      this.apply(signal);
+      await this.apply(signal);
       await this.d.flush();
       await rm(file, { force: true });
     }
   }
 
-  private apply(signal: Signal): void {
+  private async apply(signal: Signal): Promise<void> {
     const held = this.d.queue.heldBy(signal.orchestrator);
     if (signal.kind === 'note') {
       this.d.log(`${signal.orchestrator}${held ? ` [${held.id}]` : ''}: note: ${oneLine(signal.text)}`);
@@ -101,8 +105,11 @@ export class WorkLoop {
     }
     if (held.state === 'assigned') this.d.queue.start(held.id);
     if (signal.kind === 'done') {
-      this.d.queue.complete(held.id, signal.summary);
-      this.d.log(`${signal.orchestrator}: ${held.id} done: ${oneLine(signal.summary)}`);
+      // What lands is the branch as it is now: later commits (of another task, after a switch) are not taken.
+      const head = this.d.queue.mergeGate && this.d.branchHead ? await this.d.branchHead(`flotilla/${this.d.mission.name}/${held.id}`) : undefined;
+      const after = this.d.queue.complete(held.id, signal.summary, head);
+      this.d.log(`${signal.orchestrator}: ${held.id} done: ${oneLine(signal.summary)}${after.state === 'queued' ? `; queued for merge at ${after.head.slice(0, 12)}` : ''}`);
+      if (after.state === 'queued') this.d.queuedForMerge?.(after);
     } else {
       const after = this.d.queue.fail(held.id, signal.reason);
       this.d.log(`${signal.orchestrator}: ${held.id} failed (${oneLine(signal.reason)}); now ${after.state}`);
@@ -238,7 +245,7 @@ export class WorkLoop {
         const failed = await this.putOnBranch(rt, task, `flotilla/${this.d.mission.name}/${task.id}`).then(() => undefined, (err: unknown) => err);
         if (failed) return this.failedStart(rt, task, failed);
       }
-      const ok = await this.send(rt, this.promptFor(task, rt), { resume: mode === 'resume', task: task.id });
+      const ok = await this.send(rt, await this.promptFor(task, rt), { resume: mode === 'resume', task: task.id });
       if (ok) await this.markAcknowledged(rt, task);
     } finally {
       rt.delivering = false;
@@ -258,7 +265,7 @@ export class WorkLoop {
     let active = all.filter((rt) => this.d.queue.heldBy(rt.orchestrator.name)).length;
     const free = new Set(all.filter((rt) => this.isFree(rt)));
     const starts: { task: Task; rt: OrchestratorRuntime }[] = [];
-    for (const task of this.d.queue.ready()) {
+    for (const task of this.d.queue.dispatchable()) {
       if (active >= this.d.mission.dispatch.maxActive || free.size === 0) break;
       const candidates: Candidate[] = all.map((rt) => ({
         name: rt.orchestrator.name,
@@ -266,7 +273,9 @@ export class WorkLoop {
         capabilities: this.d.roles.get(rt.orchestrator.role)?.capabilities ?? [],
         free: free.has(rt),
       }));
-      const pick = pickOrchestrator(task, candidates, this.d.mission.dispatch.strategy, this.lastAssigned);
+      // Sent back by the merge queue: to the agent that did it when it is free (it knows the work), else as any task.
+      const own = task.state === 'changes-requested' ? candidates.find((c) => c.name === task.orchestrator && c.free) : undefined;
+      const pick = own ?? pickOrchestrator(task, candidates, this.d.mission.dispatch.strategy, this.lastAssigned);
       if (!pick) continue;
       const rt = this.d.runtime.get(pick.name)!;
       this.lastAssigned = all.indexOf(rt);
@@ -307,8 +316,8 @@ export class WorkLoop {
       await this.putOnBranch(rt, task, branch);
       // Written before the prompt is pasted: a restarted supervisor that finds no file knows it was never delivered.
       await writeJsonAtomic(currentTaskFile(this.d.stateDir, name), { task: task.id, branch, since: this.d.now() });
-      this.d.log(`${name}: starting ${task.id} on ${branch}`);
-      if (await this.send(rt, this.promptFor(task, rt), { task: task.id })) await this.markAcknowledged(rt, task);
+      this.d.log(`${name}: starting ${task.id} on ${branch}${task.feedback ? ' (a fix: the merge queue turned it down)' : ''}`);
+      if (await this.send(rt, await this.promptFor(task, rt), { task: task.id })) await this.markAcknowledged(rt, task);
       else {
         this.d.queue.release(name);
         this.d.log(`${name}: did not take ${task.id} after 3 tries; back in the queue`);
@@ -365,11 +374,13 @@ export class WorkLoop {
     rt.branch = branch;
   }
 
-  private promptFor(task: Task, rt: OrchestratorRuntime): string {
+  private async promptFor(task: Task, rt: OrchestratorRuntime): Promise<string> {
     const deps = task.deps.map((id) => {
       const dep = this.d.queue.get(id);
       return { id, title: dep?.title ?? id, summary: dep && 'summary' in dep ? dep.summary : '' };
     });
+    const sim = (task.sim ?? undefined) as SimScript | undefined;
+    const feedback = task.feedback ? await readFile(task.feedback, 'utf8').catch(() => 'The merge queue turned this task down; its feedback file is gone. Bring the branch up to date with the base, run the tests, commit, and say done again.') : undefined;
     return composePrompt({
       mission: this.d.mission.name,
       orchestrator: rt.orchestrator.name,
@@ -377,7 +388,8 @@ export class WorkLoop {
       task: { id: task.id, title: task.title, body: task.body ?? undefined },
       branch: `flotilla/${this.d.mission.name}/${task.id}`,
       deps,
-      sim: (task.sim ?? undefined) as SimScript | undefined,
+      feedback,
+      sim: feedback && sim ? { ...sim, fix: this.d.mission.base } : feedback && rt.orchestrator.agent.kind === 'sim' ? { fix: this.d.mission.base } : sim,
     });
   }
 

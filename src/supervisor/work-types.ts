@@ -1,4 +1,4 @@
 import type { z } from 'zod';
-import type { SimScriptSchema } from '../mission/schema.js';
+import type { SimDirectiveSchema } from '../mission/schema.js';
 
-export type SimScript = z.output<typeof SimScriptSchema>;
+export type SimScript = z.output<typeof SimDirectiveSchema>;

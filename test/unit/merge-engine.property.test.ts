@@ -123,6 +123,7 @@ describe('the merge queue (property)', () => {
             },
             rejected: (task) => queue.reject(task, 'turned down', 'feedback', 100),
             held: () => undefined,
+            tested: () => undefined,
             log: (m) => logs.push(m),
           },
           { test: 'test', parallel: s.parallel, batch: s.batch, retries: s.retries },

@@ -48,6 +48,9 @@ function start(env: Record<string, string> = {}, now?: () => number) {
   const git: SimGit = {
     isWorkTree: async () => true,
     commit: async (paths, message) => (commits.push({ paths, message }), 'abc1234'),
+    mergeBase: async () => [],
+    remove: async () => undefined,
+    commitAll: async (paths, message) => (commits.push({ paths, message }), 'abc1235'),
   };
   const reports: string[] = [];
   const clock: Clock = now ? { ...systemClock, now } : systemClock;

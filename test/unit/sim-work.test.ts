@@ -16,11 +16,17 @@ function fakeGit(opts: { workTree?: boolean; fail?: string } = {}) {
       commits.push({ paths, message });
       return `c0ffee${commits.length}`;
     },
+    mergeBase: async () => [],
+    remove: async () => undefined,
+    commitAll: async (paths, message) => {
+      commits.push({ paths, message });
+      return `c0ffee${commits.length}`;
+    },
   };
   return { git, commits };
 }
 
-const plan = (over: Partial<SimPlan> = {}): SimPlan => ({ durationMs: 0, fail: undefined, file: 'sim/alpha.txt', subject: 'Add login', ...over });
+const plan = (over: Partial<SimPlan> = {}): SimPlan => ({ durationMs: 0, fail: undefined, file: 'sim/alpha.txt', subject: 'Add login', fix: undefined, ...over });
 
 let dir: string;
 beforeEach(async () => {

@@ -37,6 +37,7 @@ export async function run(mission: string | undefined, opts: { all?: boolean; fo
       print(`  kept branch ${b.branch}: has commits not merged into the base branch (delete it with: git branch -D ${b.branch})`);
     }
     if (r.leftoversRemoved.length > 0) print(`  removed ${r.leftoversRemoved.length} ref${r.leftoversRemoved.length === 1 ? '' : 's'} of agents' uncommitted leftovers`);
+    if (r.testSlotsRemoved > 0) print(`  removed ${r.testSlotsRemoved} test worktree${r.testSlotsRemoved === 1 ? '' : 's'} of the merge queue`);
     for (const ref of r.leftoversKept) {
       keptAny = true;
       print(`  kept ${ref}: an agent's uncommitted leftovers (look: git show --stat ${ref}; delete: git update-ref -d ${ref})`);

@@ -18,6 +18,10 @@ interface EventLine {
   attempt: number;
   reason?: string;
   summary?: string;
+  head?: string;
+  candidate?: string;
+  tree?: string;
+  landed?: string | null;
 }
 
 /** The task event log, one line per transition; --follow keeps printing new ones. */
@@ -54,8 +58,15 @@ async function printFrom(file: string, from: number, json: boolean): Promise<num
       else print(`${new Date(e.ts).toISOString().slice(11, 23)}  ${(e.orchestrator ?? '-').padEnd(12)} ${e.task.padEnd(24)} ${e.from} -> ${e.to}${e.question ? `  "${e.question}"` : ''}${e.pane ? `  (pane ${e.pane})` : ''}`);
       continue;
     }
-    if (json) print(JSON.stringify({ ts: new Date(e.ts).toISOString(), task: e.task, orchestrator: e.orchestrator, from: e.from, to: e.to, attempt: e.attempt, ...(e.reason ? { reason: e.reason } : {}), ...(e.summary ? { summary: e.summary } : {}) }));
+    if (json) print(JSON.stringify({ ts: new Date(e.ts).toISOString(), task: e.task, orchestrator: e.orchestrator, from: e.from, to: e.to, attempt: e.attempt, ...(e.reason ? { reason: e.reason } : {}), ...(e.summary ? { summary: e.summary } : {}), ...mergeFields(e) }));
     else print(`${new Date(e.ts).toISOString().slice(11, 23)}  ${(e.orchestrator ?? '-').padEnd(12)} ${e.task.padEnd(24)} ${e.from ?? 'new'} -> ${e.to}${e.reason ? `  (${e.reason})` : ''}${e.summary ? `  ${e.summary}` : ''}`);
   }
   return Math.min(consumed, size);
+}
+
+/** What a merge transition adds: the commit taken, the candidate tested, the commit landed. */
+function mergeFields(e: EventLine): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['head', 'candidate', 'tree', 'landed'] as const) if (e[key] !== undefined) out[key] = e[key];
+  return out;
 }
