@@ -32,6 +32,11 @@ const EXAMPLES: Record<string, Example[]> = {
     ['down auth-revamp --force', 'also remove its unmerged and uncommitted work'],
     ['down --all', 'stop every running mission'],
   ],
+  merge: [
+    ['merge status', 'what waits, is tested, landed or was sent back, and why the queue holds if it does'],
+    ['merge log login-endpoint', 'the output of that task\'s last test run'],
+    ['merge resume --skip-checkout', 'land although your checkout of the base has uncommitted changes (its files stay as they are)'],
+  ],
   status: [
     ['status', 'the mission of ./flotilla.yaml, or the only one running'],
     ['status auth-revamp --json', 'as JSON, for scripts (jq \'.orchestrators[] | {name, state, task}\')'],

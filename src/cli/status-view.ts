@@ -36,6 +36,21 @@ function printHuman(s: MissionStatus): void {
     const said = o.state === 'dead' || o.offline ? meaningfulLines(o.last_lines) : [];
     if (said.length > 0) print(`${paint(o.name, o.color)}'s screen when its agent exited: ${said.join(' / ')}`);
   }
+  printMerge(s);
+}
+
+/** The merge queue in one or two lines: a hold first (it waits for you), then what waits and what landed. */
+function printMerge(s: MissionStatus): void {
+  const m = s.merge;
+  if (!m?.enabled) return;
+  if (m.held) print(`${paint('merge queue held', '#f59e0b')} since ${m.held.since.slice(11, 19)}: ${m.held.why}`);
+  if (m.push?.error) print(`${paint('push refused', '#f43f5e')}: ${m.push.remote}: ${m.push.error}`);
+  const waiting = m.entries.filter((e) => e.position !== null);
+  const landed = m.entries.filter((e) => e.state === 'merged').length;
+  const back = m.entries.filter((e) => e.state === 'changes-requested').map((e) => e.task);
+  const parts = [`${waiting.length} waiting${waiting.length ? ` (${waiting.map((e) => `${e.task}${e.state === 'testing' ? ' testing' : ''}`).join(', ')})` : ''}`, `${landed} landed`];
+  if (back.length) parts.push(`sent back: ${back.join(', ')}`);
+  print(`${bold('merge')}  ${m.paused ? 'PAUSED · ' : ''}${parts.join(' · ')} · test: ${m.test}`);
 }
 
 function printTasks(s: MissionStatus, events: string[]): void {

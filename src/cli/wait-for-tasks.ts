@@ -26,6 +26,7 @@ export async function waitForTasks(opts: { controlSocket: string; eventsFile: st
   let unanswered = 0;
   const told = new Map<string, string>();
   let toldWrite: string | undefined;
+  let toldHold: string | undefined;
   while (Date.now() < deadline) {
     const reply = await requestControl(opts.controlSocket, { cmd: 'status' }).catch(() => undefined);
     // A supervisor that stopped removes its socket: say so (and why, from its log) instead of waiting for ever.
@@ -38,6 +39,7 @@ export async function waitForTasks(opts: { controlSocket: string; eventsFile: st
       status = reply.data as MissionStatus;
       tellWaiting(status, told);
       toldWrite = tellWriteProblem(status, toldWrite);
+      toldHold = tellHold(status, toldHold);
       if (status.tasks.some((t) => GAVE_UP.has(t.state))) {
         verdict = 'failed';
         break;
@@ -93,6 +95,14 @@ function tellWriteProblem(status: MissionStatus, told: string | undefined): stri
   if (message === told) return told;
   print(message ? `${paint('cannot write state', '#f43f5e')}: ${message}; no task starts until there is room again` : 'writing state again; tasks start again');
   return message;
+}
+
+/** A line when the merge queue holds (it waits for you: a dirty checkout, a test slot that cannot be set up), and one when it goes on. */
+function tellHold(status: MissionStatus, told: string | undefined): string | undefined {
+  const why = status.merge?.held?.why;
+  if (why === told) return told;
+  print(why ? `${paint('merge queue held', '#f59e0b')}: ${why}` : 'merge queue: no longer held; landing again');
+  return why;
 }
 
 /** A line when a pane starts waiting for a person, and one when it stops. */

@@ -112,3 +112,9 @@ export async function landedTasks(repo: string, base: string, run: string, depth
   }
   return found;
 }
+
+/** Every branch commit the merge queue landed on `base` (the `Flotilla-Head` trailers of its last `depth` first-parent commits). */
+export async function landedHeads(repo: string, base: string, depth = 5000): Promise<Set<string>> {
+  const r = await new Git(repo).run(['log', '--first-parent', `-n${depth}`, '--format=%(trailers:key=Flotilla-Head,valueonly,separator=%x2c)', base, '--'], { allowFail: true });
+  return new Set(r.exitCode === 0 ? r.stdout.split(/[\n,]/).map((l) => l.trim()).filter(Boolean) : []);
+}

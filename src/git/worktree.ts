@@ -1,5 +1,6 @@
 import { appendFile, mkdir, readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { landedHeads } from './candidate.js';
 import { FlotillaError } from '../core/errors.js';
 import { Git, headCommit, repoRoot, verifyBranch, verifyCommit } from './git.js';
 import { excludePattern, parseStatus, parseWorktreeList, type WorktreeEntry } from './porcelain.js';
@@ -222,22 +223,23 @@ export async function worktreeState(spec: WorktreeSpec): Promise<WorktreeState> 
     aheadBy = Number.parseInt(count.stdout.trim(), 10);
   }
   // Every tip is an ancestor of base exactly when no commit is reachable from a tip but not from base;
-  // a tip squashed onto base by the merge queue is merged too: its changes are all there.
+  // a tip the merge queue squashed onto base is merged too.
   const merged = aheadBy === 0 || (await allInBase(root, spec.base, [...tips]));
   return { exists, clean: dirtyFiles.length === 0, dirtyFiles, merged, aheadBy };
 }
 
 /**
- * True when merging each of `tips` into `base` would change nothing: their
- * work is in base already (squashed by the merge queue, say), though they are
- * not its ancestors.
+ * True when each of `tips` is exactly a commit the merge queue landed on `base`
+ * (squashed, so not an ancestor): its `Flotilla-Head` trailer names it. A tip
+ * with anything after what landed is not.
  */
 export async function allInBase(root: string, base: string, tips: string[]): Promise<boolean> {
+  if (tips.length === 0) return true;
+  const heads = await landedHeads(root, base);
   const git = new Git(root);
-  const baseTree = (await git.run(['rev-parse', '--verify', `${base}^{tree}`])).stdout.trim();
   for (const tip of tips) {
-    const r = await git.run(['merge-tree', '--write-tree', '--no-messages', tip, base], { allowFail: true });
-    if (r.exitCode !== 0 || r.stdout.split('\n')[0]!.trim() !== baseTree) return false;
+    const sha = (await git.run(['rev-parse', '--verify', '--quiet', `${tip}^{commit}`], { allowFail: true })).stdout.trim();
+    if (!heads.has(sha)) return false;
   }
   return true;
 }

@@ -121,6 +121,11 @@ export class TestPool {
       stdio: ['ignore', fh.fd, fh.fd],
       env: { ...process.env, FLOTILLA_MERGE_CANDIDATE: req.commit, FLOTILLA_MERGE_TASKS: req.tasks.join(' ') },
     });
+    // Listened to at once: a quick test can exit while the pid file below is written.
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+      child.on('exit', (c, s) => resolve({ code: c, signal: s }));
+      child.on('error', () => resolve({ code: 127, signal: null }));
+    });
     let timedOut = false;
     const killGroup = (signal: NodeJS.Signals) => {
       try {
@@ -141,10 +146,7 @@ export class TestPool {
       timedOut = true;
       stop();
     }, this.o.timeoutMs);
-    const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-      child.on('exit', (c, s) => resolve({ code: c, signal: s }));
-      child.on('error', () => resolve({ code: 127, signal: null }));
-    });
+    const { code, signal } = await exited;
     clearTimeout(timer);
     await rm(pidFile, { force: true });
     const ms = Date.now() - started;

@@ -29,23 +29,26 @@ describe('runs', () => {
       const r = await f.flotilla(['demo', '--headless', '--fast', '--dir', dir], { timeoutMs: 120_000 });
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toMatch(/all tasks done: 9 tasks/);
-      // Nine task commits in this repository (on its task branches), made by this run.
-      const subjects = (await git(dir, 'log', '--all', '--format=%s')).split('\n');
-      expect(new Set(subjects.filter((s) => /^Task [a-z-]+: /.test(s))).size, subjects.join('\n')).toBe(9);
-      const down = await f.flotilla(['down', 'demo', '--force']);
+      // Nine task commits landed on this repository's main by the merge queue, one per task, made by this run.
+      const trailers = (await git(dir, 'log', '--first-parent', '--format=%(trailers:key=Flotilla-Task,valueonly)', 'main')).split('\n').filter(Boolean);
+      expect(new Set(trailers).size, trailers.join('\n')).toBe(9);
+      // down without --force keeps nothing: every branch landed.
+      const down = await f.flotilla(['down', 'demo']);
       expect(down.code, down.stderr).toBe(0);
-      expect(down.stdout).toMatch(/archived run demo-\S+: 9 tasks \(9 done\)/);
+      expect(down.stdout).toMatch(/archived run demo-\S+: 9 tasks \(9 merged\)/);
+      expect(down.stdout).not.toMatch(/kept/);
+      expect(await git(dir, 'branch', '--list')).toBe('* main');
     }
     const runs = JSON.parse((await f.flotilla(['runs', '--json'])).stdout) as RunJson[];
     expect(runs).toHaveLength(2);
     expect(runs.map((r) => r.repo).sort()).toEqual([...dirs].sort());
     for (const r of runs) {
       expect(r).toMatchObject({ mission: 'demo', ended: 'down' });
-      expect(r.summary.counts).toEqual({ done: 9 });
+      expect(r.summary.counts).toEqual({ merged: 9 });
       expect(existsSync(join(f.home, 'runs', r.id, 'events.jsonl'))).toBe(true);
-      expect(await readFile(join(f.home, 'runs', r.id, 'summary.txt'), 'utf8')).toContain('9 tasks: 9 done');
+      expect(await readFile(join(f.home, 'runs', r.id, 'summary.txt'), 'utf8')).toContain('9 tasks: 9 merged');
     }
-    expect((await f.flotilla(['runs'])).stdout).toMatch(/demo-\S+\s+demo\s+.*9 done; wall \d/);
+    expect((await f.flotilla(['runs'])).stdout).toMatch(/demo-\S+\s+demo\s+.*9 merged; wall \d/);
   }, 300_000);
 
   it('a task added after every task ended: the run goes on, and its wall time runs to the new end', async () => {

@@ -1,5 +1,5 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { FlotillaError } from '../../src/core/errors.js';
@@ -74,7 +74,7 @@ describe('good missions', () => {
       streams: [],
       tasks: [],
       dispatch: { strategy: 'work-stealing', maxActive: 1, onTimeout: 'requeue', stallAfterS: 120 },
-      merge: {},
+      merge: { strategy: 'squash', parallel: Math.min(4, availableParallelism()), batch: 4, retries: 1, maxAttempts: 3, timeoutS: 600, push: null },
     });
   });
 
