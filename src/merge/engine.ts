@@ -52,8 +52,8 @@ export class MergeEngine {
   private items: MergeItem[] = [];
   private base: string | undefined;
   private finished: Finished[] = [];
-  /** Test results by tree: a candidate rebuilt to the same tree is not tested again. */
-  private readonly results = new Map<string, TestOutcome>();
+  /** Trees that passed: a candidate rebuilt to the same tree is not tested again. */
+  private readonly passedTrees = new Set<string>();
   private nextId = 1;
   private seq = 0;
   private running = false;
@@ -136,8 +136,9 @@ export class MergeEngine {
     this.base = await this.ports.base();
     await this.landEmpty();
     if (this.paused) return;
-    this.form();
     for (let guard = 0; guard < 10_000; guard++) {
+      // A landing frees a slot: entries waiting take it in the same pass.
+      this.form();
       await this.walk();
       if (!(await this.resolveFront())) break;
     }
@@ -205,8 +206,8 @@ export class MergeEngine {
           item.state = 'failed';
         } else {
           item.candidate = { commit: built.commit, tree: built.tree, parts: built.parts };
-          const known = this.results.get(built.tree);
-          if (known) Object.assign(item, known.passed ? { state: 'passed' } : { state: 'failed', failure: known });
+          // Only passes are remembered: a failure is run again (a retry), or found again by bisection.
+          if (this.passedTrees.has(built.tree)) item.state = 'passed';
         }
       }
       if (item.state !== 'failed' && !item.suspectOf && item.candidate) parent = item.candidate.commit;
@@ -227,12 +228,9 @@ export class MergeEngine {
         const outcome = front.failure!;
         this.listener.rejected(front.entries[0]!.task, { kind: 'test', command: this.settings.test, outcome, candidate: front.candidate!.commit, ahead: [], batch: [] });
       } else {
-        const half = Math.ceil(front.entries.length / 2);
-        const a = front.entries.slice(0, half);
-        const b = front.entries.slice(half);
         const blame = { outcome: front.failure!, candidate: front.candidate!.commit, batch: front.entries.map((e) => e.task) };
-        this.listener.log(`merge: the batch ${names(front.entries)} failed its tests (${front.failure!.summary}); testing ${names(a)} to find the culprit`);
-        this.items.unshift(this.item(a), this.item(b, { suspectOf: a.map((e) => e.task), blame }));
+        this.listener.log(`merge: the batch ${names(front.entries)} failed its tests (${front.failure!.summary}); testing its parts to find the culprit`);
+        this.items.unshift(...this.split(front.entries, blame));
       }
       return true;
     }
@@ -243,18 +241,36 @@ export class MergeEngine {
         front.suspectOf = undefined;
         return true;
       }
+      if (front.entries.length === 1 && this.settings.retries > 0) {
+        // The culprit by elimination: tested on its own (with its retries) before it is turned down,
+        // for the batch may have failed on a flaky test.
+        front.suspectOf = undefined;
+        this.listener.log(`merge: ${front.entries[0]!.task} is the likely culprit of the failed batch ${blame.batch.join(', ')}; testing it once more before turning it down`);
+        return true;
+      }
       this.items.shift();
       this.callOff(front.entries);
       if (front.entries.length === 1) {
         this.listener.log(`merge: ${front.entries[0]!.task} is the culprit of the failed batch ${blame.batch.join(', ')}: the rest of it passed without it`);
         this.listener.rejected(front.entries[0]!.task, { kind: 'test', command: this.settings.test, outcome: blame.outcome, candidate: blame.candidate, ahead: [], batch: blame.batch });
       } else {
-        const half = Math.ceil(front.entries.length / 2);
-        this.items.unshift(this.item(front.entries.slice(0, half), { blame }), this.item(front.entries.slice(half), { suspectOf: front.entries.slice(0, half).map((e) => e.task), blame }));
+        this.items.unshift(...this.split(front.entries, blame));
       }
       return true;
     }
     return false;
+  }
+
+  /**
+   * A failed batch in parts (bors, Mergify): as many as there are slots, plus one;
+   * all but the last are tested at once, each on top of those before it; the last
+   * is the culprit, untested, if all the others land.
+   */
+  private split(entries: MergeEntry[], blame: NonNullable<MergeItem['blame']>): MergeItem[] {
+    const n = Math.min(entries.length, this.settings.parallel + 1);
+    const parts = Array.from({ length: n }, (_v, k) => entries.slice(Math.floor((k * entries.length) / n), Math.floor(((k + 1) * entries.length) / n)));
+    const ahead = parts.slice(0, -1).flat().map((e) => e.task);
+    return parts.map((p, k) => this.item(p, k === n - 1 ? { suspectOf: ahead, blame } : { blame }));
   }
 
   private readonly landed = new Set<string>();
@@ -355,18 +371,18 @@ export class MergeEngine {
     }
     if (outcome.passed) {
       item.state = 'passed';
-      this.results.set(item.candidate!.tree, outcome);
+      this.passedTrees.add(item.candidate!.tree);
       this.listener.log(`merge: ${what} passed "${this.settings.test}" in ${(outcome.ms / 1000).toFixed(1)} s${item.tries > 1 ? ` on retry ${item.tries - 1} (a flaky test?)` : ''}`);
       return;
     }
-    if (item.tries <= this.settings.retries) {
+    // Retried before anyone is turned down; a failing batch is split instead (its parts are tested anyway).
+    if (item.entries.length === 1 && item.tries <= this.settings.retries) {
       item.state = 'waiting';
       this.listener.log(`merge: ${what} failed "${this.settings.test}" (${outcome.summary}); running it again in case the test is flaky`);
       return;
     }
     item.state = 'failed';
     item.failure = outcome;
-    this.results.set(item.candidate!.tree, outcome);
     this.listener.log(`merge: ${what} failed "${this.settings.test}" (${outcome.summary}; log ${outcome.log})`);
   }
 

@@ -115,6 +115,7 @@ export class TestPool {
     const fh = await open(log, 'w', 0o600);
     await fh.write(`$ ${this.o.command}\n# candidate ${req.commit} (${req.tasks.join(', ')}), attempt ${req.attempt}, in ${path}\n`);
     // Its own process group, so a timeout or a cancel stops everything the test started.
+    const spawnedAt = Date.now();
     const child = spawn('sh', ['-c', this.o.command], {
       cwd: path,
       detached: true,
@@ -149,7 +150,7 @@ export class TestPool {
     const { code, signal } = await exited;
     clearTimeout(timer);
     await rm(pidFile, { force: true });
-    const ms = Date.now() - started;
+    const ms = Date.now() - spawnedAt;
     const summary = timedOut ? `timed out after ${Math.round(this.o.timeoutMs / 1000)} s` : signal ? `killed by ${signal}` : `exit ${code}`;
     await fh.write(`\n# ${summary} after ${(ms / 1000).toFixed(1)} s\n`);
     await fh.close();

@@ -170,14 +170,14 @@ describe('the merge queue (property)', () => {
         if (logs.some((l) => l.includes("trying again"))) throw new Error(logs.join("\n"));
         expect(engine.size).toBe(0);
         for (const id of ids) {
-          expect(queue.get(id)?.state, `${id} (${s.kinds[Number(id.slice(1))]})`).toBe('merged');
+          expect(queue.get(id)?.state, `${id} (${s.kinds[Number(id.slice(1))]}):\n${logs.join('\n')}`).toBe('merged');
           expect(merges.get(id), `${id} landed more than once`).toBe(1);
         }
         // A good first attempt is never turned down, unless a conflicting one landed first... which only the conflict kind does.
-        for (const [i, kind] of s.kinds.entries()) if (kind === 'good') expect(attempt.get(ids[i]!), `good ${ids[i]} was turned down`).toBe(1);
+        for (const [i, kind] of s.kinds.entries()) if (kind === 'good') expect(attempt.get(ids[i]!), `good ${ids[i]} was turned down:\n${logs.join("\n")}`).toBe(1);
         expect(n).toBe(ids.length);
       }),
-      { numRuns: 150 },
+      { numRuns: 400 },
     );
   });
 });
