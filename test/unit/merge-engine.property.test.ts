@@ -56,7 +56,7 @@ class FakeRepo implements MergePorts {
     this.pending.push(entry);
     return { result, cancel: () => (entry.cancelled = true) };
   }
-  /** Finish the test at `pick` (modulo the number pending): bad heads fail, flaky ones fail the first run of each tree. */
+  /** Finish the test at `pick` (modulo the number pending): bad heads fail, a flaky one fails the first run that holds it. */
   finishOne(pick: number): boolean {
     const live = this.pending.filter((p) => !p.cancelled);
     this.pending.splice(0, this.pending.length, ...live);
@@ -65,8 +65,10 @@ class FakeRepo implements MergePorts {
     this.pending.splice(this.pending.indexOf(p), 1);
     const heads = p.tree === '' ? [] : p.tree.split(',');
     let passed = !heads.some((h) => this.kinds.get(h) === 'bad');
-    if (passed && heads.some((h) => this.kinds.get(h) === 'flaky') && !this.testedOnce.has(p.tree)) passed = false;
-    this.testedOnce.add(p.tree);
+    // A flaky entry fails the first test run that holds it, once: a retry (or any later run) passes.
+    const flaky = heads.filter((h) => this.kinds.get(h) === 'flaky' && !this.testedOnce.has(h));
+    if (passed && flaky.length > 0) passed = false;
+    for (const h of flaky) this.testedOnce.add(h);
     if (passed) this.passedTrees.add(p.tree);
     p.resolve({ passed, summary: passed ? 'exit 0' : 'exit 1', log: '/dev/null', tail: [], ms: 1 });
     return true;
@@ -173,11 +175,13 @@ describe('the merge queue (property)', () => {
           expect(queue.get(id)?.state, `${id} (${s.kinds[Number(id.slice(1))]}):\n${logs.join('\n')}`).toBe('merged');
           expect(merges.get(id), `${id} landed more than once`).toBe(1);
         }
-        // A good first attempt is never turned down, unless a conflicting one landed first... which only the conflict kind does.
-        for (const [i, kind] of s.kinds.entries()) if (kind === 'good') expect(attempt.get(ids[i]!), `good ${ids[i]} was turned down:\n${logs.join("\n")}`).toBe(1);
+        // A good first attempt is never turned down: only a conflict or a bad entry is. Without retries a flaky
+        // test can fail a good entry's run (the flaky one ahead of it in the stack), as in any queue.
+        const blameFree = s.retries > 0 || !s.kinds.includes('flaky');
+        for (const [i, kind] of s.kinds.entries()) if (kind === 'good' && blameFree) expect(attempt.get(ids[i]!), `good ${ids[i]} was turned down:\n${logs.join("\n")}`).toBe(1);
         expect(n).toBe(ids.length);
       }),
-      { numRuns: 400 },
+      { numRuns: 400, ...(process.env.PROP_SEED ? { seed: Number(process.env.PROP_SEED), path: process.env.PROP_PATH, endOnFailure: true } : {}) },
     );
   });
 });
