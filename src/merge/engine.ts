@@ -29,7 +29,7 @@ export interface MergeListener {
   log(message: string): void;
 }
 
-export interface MergeSettings {
+export interface EngineSettings {
   test: string;
   parallel: number;
   batch: number;
@@ -64,7 +64,7 @@ export class MergeEngine {
   /** Settles when no pass is running or asked for. */
   private idle: Promise<void> = Promise.resolve();
 
-  constructor(private readonly ports: MergePorts, private readonly listener: MergeListener, private readonly settings: MergeSettings) {}
+  constructor(private readonly ports: MergePorts, private readonly listener: MergeListener, private readonly settings: EngineSettings) {}
 
   add(entry: Omit<MergeEntry, 'seq'>): void {
     if (this.has(entry.task)) return;
