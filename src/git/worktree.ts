@@ -233,9 +233,9 @@ export async function worktreeState(spec: WorktreeSpec): Promise<WorktreeState> 
  * (squashed, so not an ancestor): its `Flotilla-Head` trailer names it. A tip
  * with anything after what landed is not.
  */
-export async function allInBase(root: string, base: string, tips: string[]): Promise<boolean> {
+export async function allInBase(root: string, base: string, tips: string[], landed?: Set<string>): Promise<boolean> {
   if (tips.length === 0) return true;
-  const heads = await landedHeads(root, base);
+  const heads = landed ?? (await landedHeads(root, base));
   const git = new Git(root);
   for (const tip of tips) {
     const sha = (await git.run(['rev-parse', '--verify', '--quiet', `${tip}^{commit}`], { allowFail: true })).stdout.trim();
@@ -296,6 +296,7 @@ export async function removeBranches(repo: string, branches: string[], base: str
   const checkedOut = new Set((await listWorktrees(root)).map((e) => e.branch).filter((b): b is string => Boolean(b)));
   const removed: string[] = [];
   const kept: { branch: string; why: 'checked-out' | 'unmerged-commits' }[] = [];
+  let landed: Set<string> | undefined;
   for (const branch of [...new Set(branches)]) {
     if (!(await verifyBranch(root, branch))) continue;
     if (checkedOut.has(branch)) {
@@ -304,7 +305,9 @@ export async function removeBranches(repo: string, branches: string[], base: str
     }
     if (!force) {
       const merged = await git.run(['merge-base', '--is-ancestor', `refs/heads/${branch}`, `refs/heads/${base}`], { allowFail: true });
-      if (merged.exitCode !== 0 && !(await allInBase(root, `refs/heads/${base}`, [`refs/heads/${branch}`]))) {
+      // The base's log is read once for all the branches, not once per branch.
+      landed ??= await landedHeads(root, `refs/heads/${base}`);
+      if (merged.exitCode !== 0 && !(await allInBase(root, `refs/heads/${base}`, [`refs/heads/${branch}`], landed))) {
         kept.push({ branch, why: 'unmerged-commits' });
         continue;
       }

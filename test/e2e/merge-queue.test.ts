@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commitFiles, git } from '../helpers/git-repo.js';
@@ -65,9 +65,13 @@ tasks:
     }
     const st = await f.status();
     expect(st.merge.entries.filter((e) => e.state === 'merged').map((e) => e.task).sort()).toEqual(['broken', 'good']);
-    // The agent was told what failed: the prompt of its second attempt held the test's output.
     const subjects = (await git(f.repo.dir, 'log', '--format=%B', '-n2', 'main')).split('\n');
     expect(subjects).toContain('Flotilla-Task: broken');
+    // What its agent was told: the failing command, the end of its output, what to do.
+    const feedback = await readFile(join(f.home, 'missions', f.socket, 'mq', 'merge', 'feedback', 'broken-1.md'), 'utf8');
+    expect(feedback).toContain('`sh test.sh`');
+    expect(feedback).toContain('| FAIL: marker');
+    expect(feedback).toContain('git merge main');
   }, 150_000);
 
   it('two tasks editing the same lines: the later one is turned down with the conflicted file, resolves it and lands', async () => {
